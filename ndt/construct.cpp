@@ -1,0 +1,492 @@
+// Type constructors: validation, exact C-compatible layout, and interning.
+#include <algorithm>
+#include <array>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "ndt/checked.hpp"
+#include "ndt/node.hpp"
+
+namespace pluribus::ndt {
+namespace detail {
+
+[[noreturn]] void throw_overflow(std::string_view what) {
+  throw Error(ErrorCode::overflow, fmt::format("{}: size overflows int64", what));
+}
+
+}  // namespace detail
+
+using detail::checked_add;
+using detail::checked_mul;
+using detail::is_power_of_two;
+using detail::Node;
+using detail::round_up;
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) {
+  throw Error(ErrorCode::invalid_argument, message);
+}
+
+struct PrimitiveInfo {
+  Kind kind;
+  int64_t size;
+  int64_t align;
+};
+
+// Layouts of the attribute-free scalars (size -1: an abstract kind).
+constexpr PrimitiveInfo kPrimitives[] = {
+    {Kind::Any, -1, 0},          {Kind::Scalar, -1, 0},      {Kind::Integer, -1, 0},
+    {Kind::Signed, -1, 0},       {Kind::Unsigned, -1, 0},    {Kind::Float, -1, 0},
+    {Kind::Complex, -1, 0},      {Kind::FixedStringKind, -1, 0},
+    {Kind::FixedBytesKind, -1, 0},
+    {Kind::Void, 0, 1},          {Kind::Bool, 1, 1},         {Kind::Int8, 1, 1},
+    {Kind::Int16, 2, 2},         {Kind::Int32, 4, 4},        {Kind::Int64, 8, 8},
+    {Kind::Int128, 16, 16},      {Kind::UInt8, 1, 1},        {Kind::UInt16, 2, 2},
+    {Kind::UInt32, 4, 4},        {Kind::UInt64, 8, 8},       {Kind::UInt128, 16, 16},
+    {Kind::Float16, 2, 2},       {Kind::BFloat16, 2, 2},     {Kind::Float32, 4, 4},
+    {Kind::Float64, 8, 8},       {Kind::Complex64, 8, 4},    {Kind::Complex128, 16, 8},
+    {Kind::String, 16, 8},       {Kind::Bytes, 16, 8},       {Kind::Date, 4, 4},
+    {Kind::Json, 16, 8},         {Kind::TypeType, 8, 8},
+};
+
+struct PrimitiveTable {
+  std::array<Node*, 256> nodes{};
+  PrimitiveTable() {
+    // Immortal singletons outside the intern table: no constructor ever interns a node
+    // equal to one of them (make_bytes(1) and make_date() return these directly).
+    for (const auto& p : kPrimitives) {
+      auto* n = new Node(p.kind);
+      n->size = p.size;
+      n->align = p.align;
+      n->flags = detail::kImmortal | (p.size >= 0 ? detail::kConcrete : 0);
+      if (p.kind == Kind::Bytes) n->a = 1;
+      n->hash = detail::shallow_hash(*n);
+      nodes[static_cast<int>(p.kind)] = n;
+    }
+  }
+};
+
+const PrimitiveTable& primitive_table() {
+  static const PrimitiveTable table;
+  return table;
+}
+
+int64_t char_size(Encoding enc) {
+  switch (enc) {
+    case Encoding::ascii:
+    case Encoding::utf8:
+      return 1;
+    case Encoding::utf16:
+    case Encoding::ucs2:
+      return 2;
+    case Encoding::utf32:
+      return 4;
+  }
+  return 1;
+}
+
+bool concrete(const Type& t) { return t.is_concrete(); }
+
+uint8_t inherit_flags(const Type& t) {
+  return t.node()->flags & (detail::kHasVar | detail::kEllipsis);
+}
+
+void require(const Type& t, const char* what) {
+  if (!t) invalid(fmt::format("{}: empty type", what));
+}
+
+void check_dim_element(const Type& element, const char* what) {
+  require(element, what);
+  if (element.kind() == Kind::Function)
+    invalid(fmt::format("{}: a dimension cannot hold a function type", what));
+}
+
+Type make_dim_node(Node&& n, const Type& element) {
+  n.ndim = 1 + element.ndim();
+  n.flags |= inherit_flags(element);
+  n.child = element;
+  return detail::intern(std::move(n));
+}
+
+// Layout of a record/tuple. fields[i].align holds the effective alignment afterwards.
+void lay_out(Node& n, const std::vector<FieldSpec>& specs, const RecordOptions& options,
+             const char* what) {
+  if (options.align && !is_power_of_two(options.align))
+    invalid(fmt::format("{}: align={} is not a power of two", what, options.align));
+  if (options.pack && !is_power_of_two(options.pack))
+    invalid(fmt::format("{}: pack={} is not a power of two", what, options.pack));
+  if (options.align && options.pack)
+    invalid(fmt::format("{}: align= and pack= are mutually exclusive", what));
+  bool all_concrete = true;
+  for (const auto& f : specs) {
+    require(f.type, what);
+    if (f.type.kind() == Kind::Function)
+      invalid(fmt::format("{}: a function type cannot be a member", what));
+    if (f.align && !is_power_of_two(f.align))
+      invalid(fmt::format("{}: |align={}| is not a power of two", what, f.align));
+    if (f.pack && !is_power_of_two(f.pack))
+      invalid(fmt::format("{}: |pack={}| is not a power of two", what, f.pack));
+    if (f.align && f.pack)
+      invalid(fmt::format("{}: |align=| and |pack=| are mutually exclusive", what));
+    all_concrete = all_concrete && concrete(f.type);
+    n.flags |= inherit_flags(f.type);
+  }
+  n.variadic = options.variadic;
+  n.fields.reserve(specs.size());
+  if (!all_concrete || options.variadic) {
+    // Abstract: keep the requested attributes (align > 0, pack < 0) so they print back.
+    for (const auto& f : specs)
+      n.fields.push_back({f.name, f.type, 0, f.align ? f.align : -f.pack});
+    n.a = options.align;
+    n.b = options.pack;
+    return;
+  }
+  int64_t offset = 0;
+  int64_t max_align = 1;
+  for (const auto& f : specs) {
+    int64_t a = f.type.align();
+    if (f.pack) a = std::min(a, f.pack);
+    if (f.align) a = std::max(a, f.align);
+    if (options.pack) a = std::min(a, options.pack);
+    offset = round_up(offset, a, what);
+    n.fields.push_back({f.name, f.type, offset, a});
+    offset = checked_add(offset, f.type.size(), what);
+    max_align = std::max(max_align, a);
+  }
+  n.align = std::max(max_align, options.align);
+  n.size = round_up(offset, n.align, what);
+  n.flags |= detail::kConcrete;
+}
+
+}  // namespace
+
+Type primitive(Kind kind) {
+  Node* n = primitive_table().nodes[static_cast<int>(kind)];
+  if (!n) invalid(fmt::format("{} is not an attribute-free primitive", kind_name(kind)));
+  return Type::adopt(n);
+}
+
+Type make_fixed_dim(int64_t shape, const Type& element) {
+  check_dim_element(element, "fixed dim");
+  return make_fixed_dim(shape, element, element.is_concrete() ? element.size() : 0);
+}
+
+Type make_fixed_dim(int64_t shape, const Type& element, int64_t stride) {
+  check_dim_element(element, "fixed dim");
+  if (shape < 0) invalid(fmt::format("fixed dim: negative shape {}", shape));
+  Node n(Kind::FixedDim);
+  n.a = shape;
+  if (element.is_concrete()) {
+    // The byte span covered by all elements; strides may be negative or zero.
+    const Node& e = *element.node();
+    int64_t lo = e.span_lo;
+    int64_t hi = checked_add(e.span_lo, e.size, "fixed dim");
+    if (shape == 0) {
+      lo = hi = 0;
+    } else {
+      int64_t reach = checked_mul(shape - 1, stride, "fixed dim");
+      if (reach < 0) lo = checked_add(lo, reach, "fixed dim");
+      else hi = checked_add(hi, reach, "fixed dim");
+    }
+    n.b = stride;
+    n.span_lo = lo;
+    n.size = checked_add(hi, -lo, "fixed dim");
+    n.align = e.align;
+    n.flags = detail::kConcrete;
+  }
+  return make_dim_node(std::move(n), element);
+}
+
+Type make_var_dim(const Type& element) {
+  check_dim_element(element, "var dim");
+  Node n(Kind::VarDim);
+  n.flags = detail::kHasVar;
+  if (element.is_concrete()) {
+    n.size = 16;
+    n.align = 8;
+    n.flags |= detail::kConcrete;
+  }
+  return make_dim_node(std::move(n), element);
+}
+
+Type make_symbolic_dim(std::string_view name, const Type& element) {
+  check_dim_element(element, "symbolic dim");
+  if (name.empty()) invalid("symbolic dim: empty name");
+  Node n(Kind::SymbolicDim);
+  n.name = name;
+  return make_dim_node(std::move(n), element);
+}
+
+Type make_any_fixed_dim(const Type& element) {
+  check_dim_element(element, "Fixed dim");
+  return make_dim_node(Node(Kind::AnyFixedDim), element);
+}
+
+Type make_ellipsis_dim(std::string_view name, const Type& element) {
+  check_dim_element(element, "ellipsis");
+  if (element.has_ellipsis()) invalid("only one ellipsis is allowed among the dimensions");
+  Node n(Kind::EllipsisDim);
+  n.name = name;
+  n.flags = detail::kEllipsis;
+  return make_dim_node(std::move(n), element);
+}
+
+Type make_dim_power(const Type& base, std::string_view exponent, const Type& element) {
+  check_dim_element(element, "dim power");
+  require(base, "dim power");
+  if (!base.is_dim() || base.child() != void_ || base.kind() == Kind::EllipsisDim ||
+      base.kind() == Kind::DimPower)
+    invalid("dim power: the base must be a single dimension over void");
+  if (exponent.empty()) invalid("dim power: empty exponent");
+  Node n(Kind::DimPower);
+  n.name = exponent;
+  n.child2 = base;
+  n.flags |= inherit_flags(base);
+  return make_dim_node(std::move(n), element);
+}
+
+Type make_fortran(const Type& t) {
+  require(t, "make_fortran");
+  // Collect the leading run of fixed dims.
+  std::vector<int64_t> shape;
+  Type cur = t;
+  while (cur.kind() == Kind::FixedDim) {
+    shape.push_back(cur.shape());
+    cur = cur.child();
+  }
+  if (shape.empty() || !cur.is_concrete()) return t;
+  std::vector<int64_t> stride(shape.size());
+  int64_t s = cur.size();
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    stride[i] = s;
+    s = checked_mul(s, std::max<int64_t>(shape[i], 1), "fixed dim");
+  }
+  for (std::size_t i = shape.size(); i-- > 0;) cur = make_fixed_dim(shape[i], cur, stride[i]);
+  return cur;
+}
+
+Type make_option(const Type& t) {
+  require(t, "option");
+  if (t.kind() == Kind::Option) invalid("option: ?T is already optional; ??T is not a type");
+  if (t.kind() == Kind::Function) invalid("option: a function type cannot be optional");
+  Node n(Kind::Option);
+  n.flags = inherit_flags(t);
+  if (t.is_concrete()) {
+    // T followed by one validity byte, padded to T's alignment.
+    n.size = round_up(checked_add(t.size(), 1, "option"), t.align(), "option");
+    n.align = t.align();
+    n.flags |= detail::kConcrete;
+  }
+  n.child = t;
+  return detail::intern(std::move(n));
+}
+
+Type make_pointer(const Type& t) {
+  require(t, "pointer");
+  Node n(Kind::Pointer);
+  n.flags = inherit_flags(t) & ~detail::kHasVar;
+  if (t.is_concrete()) {
+    n.size = 8;
+    n.align = 8;
+    n.flags |= detail::kConcrete;
+  }
+  n.child = t;
+  return detail::intern(std::move(n));
+}
+
+Type make_constructor(std::string_view name, const Type& t) {
+  require(t, "constructor");
+  if (name.empty()) invalid("constructor: empty name");
+  Node n(Kind::Constructor);
+  n.name = name;
+  n.flags = inherit_flags(t);
+  n.ndim = 0;
+  if (t.is_concrete()) {
+    n.size = t.size();
+    n.align = t.align();
+    n.flags |= detail::kConcrete;
+  }
+  n.child = t;
+  return detail::intern(std::move(n));
+}
+
+Type make_typevar(std::string_view name) {
+  if (name.empty()) invalid("typevar: empty name");
+  Node n(Kind::Typevar);
+  n.name = name;
+  return detail::intern(std::move(n));
+}
+
+Type make_char(Encoding enc) {
+  Node n(Kind::Char);
+  n.encoding = enc;
+  n.size = n.align = char_size(enc);
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_fixed_string(int64_t length, Encoding enc) {
+  if (length < 0) invalid(fmt::format("fixed_string: negative length {}", length));
+  Node n(Kind::FixedString);
+  n.a = length;
+  n.encoding = enc;
+  n.align = char_size(enc);
+  n.size = checked_mul(length, n.align, "fixed_string");
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_fixed_bytes(int64_t size, int64_t align) {
+  if (size < 0) invalid(fmt::format("fixed_bytes: negative size {}", size));
+  if (!is_power_of_two(align) || align > 4096)
+    invalid(fmt::format("fixed_bytes: align={} is not a power of two up to 4096", align));
+  if (size % align != 0)
+    invalid(fmt::format("fixed_bytes: size {} is not a multiple of align={}", size, align));
+  Node n(Kind::FixedBytes);
+  n.a = size;
+  n.b = align;
+  n.size = size;
+  n.align = align;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_bytes(int64_t target_align) {
+  if (target_align == 1) return primitive(Kind::Bytes);
+  if (!is_power_of_two(target_align) || target_align > 4096)
+    invalid(fmt::format("bytes: align={} is not a power of two up to 4096", target_align));
+  Node n(Kind::Bytes);
+  n.a = target_align;
+  n.size = 16;
+  n.align = 8;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_categorical(std::vector<Type::CategoricalValue> values) {
+  if (values.empty()) invalid("categorical: at least one value is required");
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (values[i] == values[j]) invalid(fmt::format("categorical: value #{} repeats #{}", i, j));
+  Node n(Kind::Categorical);
+  n.categories = std::move(values);
+  n.size = n.align = 8;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_decimal(int64_t precision, int64_t scale) {
+  if (precision < 1 || precision > 38)
+    invalid(fmt::format("decimal: precision {} is outside 1..38", precision));
+  if (scale < 0 || scale > precision)
+    invalid(fmt::format("decimal: scale {} is outside 0..{}", scale, precision));
+  Node n(Kind::Decimal);
+  n.a = precision;
+  n.b = scale;
+  n.size = 16;
+  n.align = 8;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_date() { return primitive(Kind::Date); }
+
+namespace {
+Type make_clock(Kind kind, std::string_view tz) {
+  Node n(kind);
+  n.name = tz;
+  n.size = n.align = 8;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+}  // namespace
+
+Type make_time(std::string_view tz) { return make_clock(Kind::Time, tz); }
+Type make_datetime(std::string_view tz) { return make_clock(Kind::DateTime, tz); }
+
+Type make_timedelta(std::string_view unit) {
+  static constexpr std::string_view kUnits[] = {"Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns"};
+  if (std::find(std::begin(kUnits), std::end(kUnits), unit) == std::end(kUnits))
+    invalid(fmt::format("timedelta: unknown unit '{}' (one of Y, M, W, D, h, m, s, ms, us, ns)",
+                        unit));
+  Node n(Kind::TimeDelta);
+  n.name = unit;
+  n.size = n.align = 8;
+  n.flags = detail::kConcrete;
+  return detail::intern(std::move(n));
+}
+
+Type make_tuple(std::vector<FieldSpec> members, const RecordOptions& options) {
+  Node n(Kind::Tuple);
+  for (auto& m : members) m.name.clear();
+  lay_out(n, members, options, "tuple");
+  return detail::intern(std::move(n));
+}
+
+Type make_record(std::vector<FieldSpec> fields, const RecordOptions& options) {
+  Node n(Kind::Record);
+  std::unordered_set<std::string_view> seen;
+  for (const auto& f : fields)
+    if (!seen.insert(f.name).second)
+      invalid(fmt::format("record: duplicate field name '{}'", f.name));
+  lay_out(n, fields, options, "record");
+  return detail::intern(std::move(n));
+}
+
+Type make_union(std::vector<std::pair<std::string, Type>> members) {
+  if (members.empty()) invalid("union: at least one member is required");
+  if (members.size() > 255) invalid("union: at most 255 members (the tag is one byte)");
+  Node n(Kind::Union);
+  std::unordered_set<std::string_view> seen;
+  bool all_concrete = true;
+  int64_t max_size = 0, max_align = 1;
+  for (const auto& [name, t] : members) {
+    require(t, "union");
+    if (name.empty()) invalid("union: empty member name");
+    if (!seen.insert(name).second) invalid(fmt::format("union: duplicate member '{}'", name));
+    if (t.kind() == Kind::Function) invalid("union: a function type cannot be a member");
+    n.flags |= inherit_flags(t);
+    if (t.is_concrete()) {
+      max_size = std::max(max_size, t.size());
+      max_align = std::max(max_align, t.align());
+    } else {
+      all_concrete = false;
+    }
+  }
+  // uint8 tag at offset 0, then every member's payload at one aligned offset.
+  const int64_t payload = all_concrete ? max_align : 0;
+  for (auto& [name, t] : members) n.fields.push_back({name, t, payload, 0});
+  if (all_concrete) {
+    n.align = max_align;
+    n.size = round_up(checked_add(payload, max_size, "union"), max_align, "union");
+    n.flags |= detail::kConcrete;
+  }
+  return detail::intern(std::move(n));
+}
+
+Type make_function(std::vector<Type> positional,
+                   std::vector<std::pair<std::string, Type>> keywords, std::vector<Type> outputs,
+                   bool variadic, bool kw_variadic) {
+  Node n(Kind::Function);
+  std::unordered_set<std::string_view> seen;
+  for (auto& t : positional) {
+    require(t, "function");
+    n.fields.push_back({"", std::move(t), 0, 0});
+  }
+  for (auto& [name, t] : keywords) {
+    require(t, "function");
+    if (name.empty()) invalid("function: empty keyword name");
+    if (!seen.insert(name).second) invalid(fmt::format("function: duplicate keyword '{}'", name));
+    n.fields.push_back({name, std::move(t), 0, 0});
+  }
+  for (const auto& t : outputs) require(t, "function");
+  n.a = static_cast<int64_t>(positional.size());
+  n.outputs = std::move(outputs);
+  n.variadic = variadic;
+  n.kw_variadic = kw_variadic;
+  return detail::intern(std::move(n));
+}
+
+}  // namespace pluribus::ndt

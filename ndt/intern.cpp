@@ -1,0 +1,151 @@
+// Hash-consing of type nodes: one shared node per distinct type, freed with its last
+// handle. Primitive nodes are immortal singletons that are never counted.
+#include <array>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "ndt/node.hpp"
+
+namespace pluribus::ndt::detail {
+namespace {
+
+struct Shard {
+  std::mutex mutex;
+  std::unordered_multimap<std::size_t, Node*> nodes;
+};
+
+constexpr std::size_t kShards = 64;
+
+std::array<Shard, kShards>& shards() {
+  // Never destroyed: types may be released by other static destructors.
+  static auto* table = new std::array<Shard, kShards>();
+  return *table;
+}
+
+Shard& shard_for(std::size_t hash) { return shards()[(hash >> 7) % kShards]; }
+
+std::size_t mix(std::size_t seed, std::size_t v) {
+  return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+}  // namespace
+
+void retain(const Node* node) noexcept {
+  if (node && !(node->flags & kImmortal)) node->refcount.fetch_add(1, std::memory_order_relaxed);
+}
+
+void release(const Node* node) noexcept {
+  if (!node || (node->flags & kImmortal)) return;
+  const std::size_t hash = node->hash;  // read while we still hold a reference
+  if (node->refcount.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The count reached zero: a lookup may still resurrect the node under the shard lock,
+  // so delete only if it is still in the table with a zero count.
+  Node* doomed = nullptr;
+  {
+    Shard& shard = shard_for(hash);
+    std::lock_guard lock(shard.mutex);
+    auto [first, last] = shard.nodes.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == node) {
+        if (node->refcount.load(std::memory_order_acquire) == 0) {
+          doomed = it->second;
+          shard.nodes.erase(it);
+        }
+        break;
+      }
+    }
+  }
+  delete doomed;  // outside the lock: releasing children may need the same shard
+}
+
+std::size_t shallow_hash(const Node& n) noexcept {
+  std::size_t h = static_cast<std::size_t>(n.kind) * 0x100000001b3ULL;
+  h = mix(h, static_cast<std::size_t>(n.encoding) | (std::size_t(n.variadic) << 8) |
+                 (std::size_t(n.kw_variadic) << 9));
+  h = mix(h, static_cast<std::size_t>(n.a));
+  h = mix(h, static_cast<std::size_t>(n.b));
+  h = mix(h, std::hash<std::string>()(n.name));
+  h = mix(h, n.child ? n.child.hash() : 0);
+  h = mix(h, n.child2 ? n.child2.hash() : 0);
+  for (const auto& f : n.fields) {
+    h = mix(h, std::hash<std::string>()(f.name));
+    h = mix(h, f.type.hash());
+    h = mix(h, static_cast<std::size_t>(f.align));
+  }
+  for (const auto& t : n.outputs) h = mix(h, t.hash());
+  for (const auto& c : n.categories) {
+    h = mix(h, c.value.index());
+    if (auto* i = std::get_if<int64_t>(&c.value)) h = mix(h, static_cast<std::size_t>(*i));
+    if (auto* d = std::get_if<double>(&c.value)) h = mix(h, std::hash<double>()(*d));
+    if (auto* s = std::get_if<std::string>(&c.value)) h = mix(h, std::hash<std::string>()(*s));
+  }
+  return h;
+}
+
+bool shallow_equal(const Node& x, const Node& y) noexcept {
+  if (x.kind != y.kind || x.encoding != y.encoding || x.variadic != y.variadic ||
+      x.kw_variadic != y.kw_variadic || x.a != y.a || x.b != y.b || x.align != y.align ||
+      x.child != y.child || x.child2 != y.child2 || x.name != y.name ||
+      x.fields.size() != y.fields.size() || x.outputs != y.outputs ||
+      x.categories.size() != y.categories.size())
+    return false;
+  for (std::size_t i = 0; i < x.fields.size(); ++i) {
+    const auto& f = x.fields[i];
+    const auto& g = y.fields[i];
+    if (f.name != g.name || f.type != g.type || f.align != g.align) return false;
+  }
+  for (std::size_t i = 0; i < x.categories.size(); ++i) {
+    // Bitwise for doubles: -0.0 and 0.0 are different categories, NaN equals itself.
+    const auto& c = x.categories[i].value;
+    const auto& d = y.categories[i].value;
+    if (c.index() != d.index()) return false;
+    if (auto* p = std::get_if<double>(&c)) {
+      if (std::memcmp(p, &std::get<double>(d), sizeof(double)) != 0) return false;
+    } else if (!(c == d)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Type intern(Node&& candidate) {
+  candidate.hash = shallow_hash(candidate);
+  Shard& shard = shard_for(candidate.hash);
+  std::unique_ptr<Node> fresh;
+  {
+    std::lock_guard lock(shard.mutex);
+    auto [first, last] = shard.nodes.equal_range(candidate.hash);
+    for (auto it = first; it != last; ++it) {
+      if (shallow_equal(*it->second, candidate)) {
+        it->second->refcount.fetch_add(1, std::memory_order_relaxed);
+        return Type::adopt(it->second);
+      }
+    }
+    fresh = std::make_unique<Node>();
+    Node& n = *fresh;
+    n.kind = candidate.kind;
+    n.flags = candidate.flags;
+    n.encoding = candidate.encoding;
+    n.variadic = candidate.variadic;
+    n.kw_variadic = candidate.kw_variadic;
+    n.ndim = candidate.ndim;
+    n.size = candidate.size;
+    n.align = candidate.align;
+    n.a = candidate.a;
+    n.b = candidate.b;
+    n.span_lo = candidate.span_lo;
+    n.child = std::move(candidate.child);
+    n.child2 = std::move(candidate.child2);
+    n.name = std::move(candidate.name);
+    n.fields = std::move(candidate.fields);
+    n.outputs = std::move(candidate.outputs);
+    n.categories = std::move(candidate.categories);
+    n.hash = candidate.hash;
+    shard.nodes.emplace(n.hash, fresh.get());
+  }
+  return Type::adopt(fresh.release());
+}
+
+}  // namespace pluribus::ndt::detail

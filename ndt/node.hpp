@@ -1,0 +1,56 @@
+// The node behind an ndt::Type and the hash-consing table (internal to ndt).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ndt/type.hpp"
+
+namespace pluribus::ndt::detail {
+
+enum NodeFlags : uint8_t {
+  kConcrete = 1,   // exact layout known
+  kHasVar = 2,     // a var dim somewhere inside
+  kEllipsis = 4,   // an ellipsis somewhere inside
+  kImmortal = 8,   // static singleton: never counted, never freed
+};
+
+struct Node {
+  Kind kind{};
+  uint8_t flags = 0;
+  Encoding encoding = Encoding::utf8;
+  bool variadic = false;     // Tuple/Record/Function positional
+  bool kw_variadic = false;  // Function keywords
+  int32_t ndim = 0;          // leading dims
+  int64_t size = -1;         // -1 when abstract
+  int64_t align = 0;         // 0 when abstract
+  int64_t a = 0;             // FixedDim shape; FixedString/FixedBytes length; Decimal precision;
+                             // Bytes target alignment; Function npositional
+  int64_t b = 0;             // FixedDim stride; FixedBytes align; Decimal scale
+  int64_t span_lo = 0;       // FixedDim with negative strides: lowest byte offset (<= 0)
+  Type child;                // dims, option, pointer, nominal, constructor, dim power base
+  Type child2;               // DimPower: the repeated dim (over void)
+  std::string name;          // typevar, symbolic dim, ellipsis, nominal, constructor,
+                             // DimPower exponent, TimeDelta unit, Time/DateTime tz
+  std::vector<Type::Field> fields;
+  std::vector<Type> outputs;
+  std::vector<Type::CategoricalValue> categories;
+  std::size_t hash = 0;
+  mutable std::atomic<int64_t> refcount{1};
+
+  Node() = default;
+  explicit Node(Kind k) : kind(k) {}
+};
+
+// Returns the one shared node equal to `candidate` (the candidate is consumed).
+Type intern(Node&& candidate);
+
+// Hash and equality over the node's own fields; children compare by identity.
+std::size_t shallow_hash(const Node& n) noexcept;
+bool shallow_equal(const Node& x, const Node& y) noexcept;
+
+inline bool kind_is_dim(Kind k) { return k >= Kind::FixedDim && k <= Kind::DimPower; }
+
+}  // namespace pluribus::ndt::detail

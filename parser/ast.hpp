@@ -1,0 +1,86 @@
+// The parse tree of a datashape, between the Spirit X3 grammar (datashape.cpp) and the
+// builder that turns it into types (build.cpp). Plain data; positions are byte offsets.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndt/type.hpp"
+
+namespace pluribus::ndt::parser {
+
+// A constructor argument: `10`, `1.5`, `'utf8'`, `[0, 2]`, a datashape, or `key=value`.
+struct ArgValue {
+  enum Kind { Int, Double, String, List, Datashape } kind = Int;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+  std::vector<ArgValue> list;
+  Type type;
+  std::size_t pos = 0;
+};
+
+struct Arg {
+  std::string key;  // empty for a positional argument
+  ArgValue value;
+  std::size_t pos = 0;
+};
+
+struct Args {
+  bool present = false;
+  bool brackets = false;  // [..] rather than (..)
+  std::vector<Arg> list;
+  std::size_t pos = 0;
+};
+
+// One dimension before a `*`.
+struct Dim {
+  enum Kind { Fixed, Named, Ellipsis } kind = Fixed;
+  int64_t shape = 0;   // Fixed
+  std::string name;    // Named: `var`, `fixed`, `Fixed`, `array`, `N`; Ellipsis: maybe ""
+  Args args;           // Named: fixed(shape=.., step=..), var(offsets=[..]), fixed[3]
+  bool fortran = false;                 // a `!` before this dim
+  std::optional<int64_t> power_int;     // D**3
+  std::string power_name;               // D**N
+  std::size_t pos = 0;
+};
+
+// A record field, tuple member, function parameter, or a layout attribute.
+struct Item {
+  enum Kind { Member, Variadic, Attribute } kind = Member;
+  std::string name;       // field/keyword name, or the attribute (`align`, `pack`)
+  bool named = false;
+  Type type;
+  int64_t value = 0;      // Attribute
+  std::vector<std::pair<std::string, int64_t>> field_attrs;  // |align=16|
+  std::size_t pos = 0;
+};
+
+struct Group {
+  std::vector<Item> items;
+  bool arrow = false;
+  Type output;
+  std::size_t pos = 0;
+};
+
+// Builders: each validates its input and throws a positioned ParseError.
+struct Source {
+  std::string_view input;
+  bool require_concrete = false;
+};
+
+Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype);
+Type build_named(const Source& src, const std::string& name, const Args& args, std::size_t pos);
+Type build_group(const Source& src, const Group& group);
+Type build_record(const Source& src, const std::vector<Item>& items, std::size_t pos);
+Type build_union(const Source& src,
+                 const std::vector<std::pair<std::string, Type>>& members, std::size_t pos);
+Type build_top(const Source& src, const std::vector<Type>& list, bool arrow,
+               const std::vector<Type>& outputs, std::size_t pos);
+
+[[noreturn]] void fail(const Source& src, std::size_t pos, const std::string& message);
+
+}  // namespace pluribus::ndt::parser

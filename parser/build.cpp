@@ -1,0 +1,682 @@
+// Turns the parse tree of a datashape into types: names, constructor arguments, dims,
+// records, tuples, signatures. Every rejection names its position in the input.
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "parser/ast.hpp"
+
+namespace pluribus::ndt {
+
+namespace parser {
+Type parse_top(const Source& src);
+}
+
+namespace parser {
+namespace {
+
+// Runs a constructor and turns its (unpositioned) error into a positioned parse error.
+template <typename F>
+Type at(const Source& src, std::size_t pos, F&& f) {
+  try {
+    return f();
+  } catch (const ParseError&) {
+    throw;
+  } catch (const Error& e) {
+    fail(src, pos, e.what());
+  }
+}
+
+const std::unordered_map<std::string_view, Type>& builtin_names() {
+  static const auto* table = new std::unordered_map<std::string_view, Type>{
+      {"void", void_},
+      {"bool", bool_},
+      {"int8", int8},
+      {"int16", int16},
+      {"int32", int32},
+      {"int64", int64},
+      {"int128", primitive(Kind::Int128)},
+      {"uint8", uint8},
+      {"uint16", uint16},
+      {"uint32", uint32},
+      {"uint64", uint64},
+      {"uint128", primitive(Kind::UInt128)},
+      {"float16", float16},
+      {"bfloat16", bfloat16},
+      {"float32", float32},
+      {"float64", float64},
+      {"complex64", complex64},
+      {"complex128", complex128},
+      // Aliases of the Blaze and DyND dialects (64-bit platform).
+      {"int", int32},
+      {"real", float64},
+      {"complex", complex128},
+      {"intptr", int64},
+      {"uintptr", uint64},
+      {"size", uint64},
+      {"size_t", uint64},
+      {"string", string},
+      {"bytes", bytes},
+      {"char", make_char(Encoding::utf32)},
+      {"json", primitive(Kind::Json)},
+      {"date", make_date()},
+      {"time", make_time()},
+      {"datetime", make_datetime()},
+      {"timedelta", make_timedelta()},
+      {"type", primitive(Kind::TypeType)},
+      // Kinds (the DyND spellings and the ndtypes `...Kind` spellings).
+      {"Any", any},
+      {"Scalar", primitive(Kind::Scalar)},
+      {"ScalarKind", primitive(Kind::Scalar)},
+      {"Int", primitive(Kind::Integer)},
+      {"Signed", primitive(Kind::Signed)},
+      {"SignedKind", primitive(Kind::Signed)},
+      {"Unsigned", primitive(Kind::Unsigned)},
+      {"UnsignedKind", primitive(Kind::Unsigned)},
+      {"Float", primitive(Kind::Float)},
+      {"FloatKind", primitive(Kind::Float)},
+      {"Complex", primitive(Kind::Complex)},
+      {"ComplexKind", primitive(Kind::Complex)},
+      {"FixedString", primitive(Kind::FixedStringKind)},
+      {"FixedStringKind", primitive(Kind::FixedStringKind)},
+      {"FixedBytes", primitive(Kind::FixedBytesKind)},
+      {"FixedBytesKind", primitive(Kind::FixedBytesKind)},
+  };
+  return *table;
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<Encoding> encoding_from(std::string_view s) {
+  static const std::pair<std::string_view, Encoding> kNames[] = {
+      {"A", Encoding::ascii},       {"ascii", Encoding::ascii},  {"us-ascii", Encoding::ascii},
+      {"U8", Encoding::utf8},       {"utf8", Encoding::utf8},    {"utf-8", Encoding::utf8},
+      {"U16", Encoding::utf16},     {"utf16", Encoding::utf16},  {"utf-16", Encoding::utf16},
+      {"U32", Encoding::utf32},     {"utf32", Encoding::utf32},  {"utf-32", Encoding::utf32},
+      {"ucs2", Encoding::ucs2},     {"ucs-2", Encoding::ucs2},   {"ucs_2", Encoding::ucs2},
+  };
+  for (const auto& [name, enc] : kNames)
+    if (name == s) return enc;
+  return std::nullopt;
+}
+
+// ----- argument helpers ------------------------------------------------------------------
+
+struct ArgReader {
+  const Source& src;
+  const std::string& ctor;
+  const Args& args;
+  std::size_t pos;
+
+  [[noreturn]] void error(std::size_t at_pos, const std::string& msg) const {
+    fail(src, at_pos, fmt::format("{}: {}", ctor, msg));
+  }
+  std::size_t positional() const {
+    std::size_t n = 0;
+    for (const auto& a : args.list) n += a.key.empty();
+    return n;
+  }
+  const Arg* positional(std::size_t i) const {
+    std::size_t n = 0;
+    for (const auto& a : args.list)
+      if (a.key.empty() && n++ == i) return &a;
+    return nullptr;
+  }
+  const Arg* keyword(std::string_view key) const {
+    for (const auto& a : args.list)
+      if (a.key == key) return &a;
+    return nullptr;
+  }
+  // Rejects keywords outside `allowed`, repeated keywords and positionals after keywords.
+  void check(std::initializer_list<std::string_view> allowed, std::size_t max_positional) const {
+    bool seen_keyword = false;
+    for (std::size_t i = 0; i < args.list.size(); ++i) {
+      const Arg& a = args.list[i];
+      if (a.key.empty()) {
+        if (seen_keyword) error(a.pos, "a positional argument cannot follow a keyword argument");
+        continue;
+      }
+      seen_keyword = true;
+      if (std::find(allowed.begin(), allowed.end(), a.key) == allowed.end())
+        error(a.pos, fmt::format("unexpected keyword argument '{}'", a.key));
+      for (std::size_t j = 0; j < i; ++j)
+        if (args.list[j].key == a.key) error(a.pos, fmt::format("repeated argument '{}'", a.key));
+    }
+    if (positional() > max_positional)
+      error(positional(max_positional)->pos,
+            fmt::format("takes at most {} positional argument{}", max_positional,
+                        max_positional == 1 ? "" : "s"));
+  }
+  int64_t integer(const Arg& a, const char* what) const {
+    if (a.value.kind != ArgValue::Int) error(a.pos, fmt::format("{} must be an integer", what));
+    return a.value.i;
+  }
+  std::string text(const Arg& a, const char* what) const {
+    if (a.value.kind != ArgValue::String)
+      error(a.pos, fmt::format("{} must be a quoted string", what));
+    return a.value.s;
+  }
+  Type type(const Arg& a, const char* what) const {
+    if (a.value.kind != ArgValue::Datashape)
+      error(a.pos, fmt::format("{} must be a datashape", what));
+    return a.value.type;
+  }
+  Encoding encoding(const Arg& a) const {
+    std::string name = text(a, "the encoding");
+    if (auto enc = encoding_from(name)) return *enc;
+    error(a.pos, fmt::format("unknown encoding '{}' (ascii, utf8, utf16, utf32 or ucs2)", name));
+  }
+  const Arg& required(std::size_t i, const char* what) const {
+    const Arg* a = positional(i);
+    if (!a) error(args.pos, fmt::format("missing {}", what));
+    return *a;
+  }
+  // The one datashape argument of `Name[T]` / `Name(T)`.
+  Type single_type() const {
+    check({}, 1);
+    return type(required(0, "its type argument"), "the argument");
+  }
+};
+
+Type::CategoricalValue category(const ArgReader& r, const ArgValue& v) {
+  using CV = Type::CategoricalValue;
+  switch (v.kind) {
+    case ArgValue::Int: return CV{v.i};
+    case ArgValue::Double: return CV{v.d};
+    case ArgValue::String: return CV{v.s};
+    case ArgValue::Datashape:
+      if (v.type.kind() == Kind::Typevar && v.type.name() == "NA") return CV{CV::NA{}};
+      [[fallthrough]];
+    default:
+      r.error(v.pos, "values must be integers, floats, strings or NA");
+  }
+}
+
+Type build_categorical(const ArgReader& r) {
+  std::vector<Type::CategoricalValue> values;
+  const Arg* first = r.positional(0);
+  if (first && first->value.kind == ArgValue::List) {
+    // Blaze: categorical[[v, ...], type=T, ordered=False]
+    r.check({"type", "ordered"}, 1);
+    for (const auto& v : first->value.list) values.push_back(category(r, v));
+    if (const Arg* t = r.keyword("type")) {
+      Type vt = r.type(*t, "type=");
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto& cv = values[i].value;
+        bool ok = std::holds_alternative<Type::CategoricalValue::NA>(cv) ||
+                  (std::holds_alternative<std::string>(cv) && vt.kind() == Kind::String) ||
+                  (std::holds_alternative<int64_t>(cv) && vt.is_integer()) ||
+                  (std::holds_alternative<double>(cv) && vt.is_float());
+        if (!ok)
+          r.error(first->value.list[i].pos, fmt::format("value does not have type {}", vt.str()));
+      }
+    }
+    if (const Arg* o = r.keyword("ordered")) {
+      Type flag = r.type(*o, "ordered=");
+      if (flag.kind() != Kind::Typevar || (flag.name() != "False" && flag.name() != "True"))
+        r.error(o->pos, "ordered= must be True or False");
+      if (flag.name() == "True") r.error(o->pos, "ordered categoricals are not supported");
+    }
+  } else {
+    r.check({}, SIZE_MAX);
+    for (const auto& a : r.args.list) values.push_back(category(r, a.value));
+  }
+  return at(r.src, r.pos, [&] { return make_categorical(std::move(values)); });
+}
+
+Type build_constructor(const ArgReader& r) {
+  const std::string& name = r.ctor;
+  if (name == "fixed_string") {
+    r.check({}, 2);
+    int64_t n = r.integer(r.required(0, "the length"), "the length");
+    Encoding enc = Encoding::utf8;
+    if (const Arg* e = r.positional(1)) enc = r.encoding(*e);
+    return at(r.src, r.pos, [&] { return make_fixed_string(n, enc); });
+  }
+  if (name == "fixed_bytes") {
+    r.check({"size", "align"}, 1);
+    const Arg* size = r.positional(0) ? r.positional(0) : r.keyword("size");
+    if (!size) r.error(r.args.pos, "missing the size");
+    if (r.positional(0) && r.keyword("size")) r.error(r.keyword("size")->pos, "size given twice");
+    int64_t n = r.integer(*size, "the size");
+    int64_t align = 1;
+    if (const Arg* a = r.keyword("align")) align = r.integer(*a, "align=");
+    return at(r.src, r.pos, [&] { return make_fixed_bytes(n, align); });
+  }
+  if (name == "bytes") {
+    r.check({"align"}, 0);
+    int64_t align = 1;
+    if (const Arg* a = r.keyword("align")) align = r.integer(*a, "align=");
+    return at(r.src, r.pos, [&] { return make_bytes(align); });
+  }
+  if (name == "char") {
+    r.check({}, 1);
+    return make_char(r.encoding(r.required(0, "the encoding")));
+  }
+  if (name == "string") {
+    // Blaze: string['U8'] is string; string[N] and string[N, enc] are fixed strings.
+    r.check({}, 2);
+    const Arg& a0 = r.required(0, "an argument");
+    if (a0.value.kind == ArgValue::String) {
+      if (r.positional(1)) r.error(r.positional(1)->pos, "unexpected second argument");
+      if (r.encoding(a0) != Encoding::utf8)
+        r.error(a0.pos, "variable-length strings are UTF-8; use fixed_string for other encodings");
+      return string;
+    }
+    int64_t n = r.integer(a0, "the length");
+    Encoding enc = Encoding::utf8;
+    if (const Arg* e = r.positional(1)) enc = r.encoding(*e);
+    return at(r.src, r.pos, [&] { return make_fixed_string(n, enc); });
+  }
+  if (name == "complex") {
+    Type t = r.single_type();
+    if (t == float32) return complex64;
+    if (t == float64) return complex128;
+    r.error(r.args.pos, fmt::format("complex[{}]: the part type must be float32 or float64", t.str()));
+  }
+  if (name == "option") return at(r.src, r.pos, [&] { return make_option(r.single_type()); });
+  if (name == "pointer" || name == "ref")
+    return at(r.src, r.pos, [&] { return make_pointer(r.single_type()); });
+  if (name == "categorical") return build_categorical(r);
+  if (name == "decimal") {
+    r.check({"precision", "scale"}, 2);
+    const Arg* p = r.positional(0) ? r.positional(0) : r.keyword("precision");
+    const Arg* s = r.positional(1) ? r.positional(1) : r.keyword("scale");
+    if (!p) r.error(r.args.pos, "missing the precision");
+    int64_t precision = r.integer(*p, "the precision");
+    int64_t scale = s ? r.integer(*s, "the scale") : 0;
+    return at(r.src, r.pos, [&] { return make_decimal(precision, scale); });
+  }
+  if (name == "timedelta") {
+    r.check({"unit"}, 1);
+    const Arg* u = r.positional(0) ? r.positional(0) : r.keyword("unit");
+    if (!u) r.error(r.args.pos, "missing the unit");
+    // Blaze's unit spellings: 's', 'second', 'seconds', 'dates' ...
+    static const std::pair<std::string_view, std::string_view> kAliases[] = {
+        {"year", "Y"},       {"month", "M"},        {"week", "W"},         {"day", "D"},
+        {"date", "D"},       {"hour", "h"},         {"minute", "m"},       {"second", "s"},
+        {"millisecond", "ms"}, {"microsecond", "us"}, {"nanosecond", "ns"},
+    };
+    std::string unit = r.text(*u, "the unit");
+    std::string singular = unit.size() > 2 && unit.back() == 's' ? unit.substr(0, unit.size() - 1) : unit;
+    for (const auto& [alias, canonical] : kAliases)
+      if (singular == alias) unit = canonical;
+    return at(r.src, u->pos, [&] { return make_timedelta(unit); });
+  }
+  if (name == "time" || name == "datetime") {
+    r.check({"tz"}, 1);
+    const Arg* tz = r.positional(0) ? r.positional(0) : r.keyword("tz");
+    if (!tz) r.error(r.args.pos, "missing the time zone");
+    std::string zone = r.text(*tz, "tz=");
+    return name == "time" ? make_time(zone) : make_datetime(zone);
+  }
+  if (name == "C") return r.single_type();
+  if (name == "F") return at(r.src, r.pos, [&] { return make_fortran(r.single_type()); });
+  if (is_upper(name[0])) {
+    if (builtin_names().count(name))
+      r.error(r.pos, "a kind takes no arguments");
+    return at(r.src, r.pos, [&] { return make_constructor(name, r.single_type()); });
+  }
+  r.error(r.pos, "unknown type constructor");
+}
+
+bool is_dim_word(std::string_view name) {
+  return name == "var" || name == "fixed" || name == "Fixed" || name == "array";
+}
+
+}  // namespace
+
+void fail(const Source& src, std::size_t pos, const std::string& message) {
+  throw_parse_error(src.input, pos, message);
+}
+
+Type build_named(const Source& src, const std::string& name, const Args& args, std::size_t pos) {
+  if (args.present) return build_constructor(ArgReader{src, name, args, pos});
+  const auto& names = builtin_names();
+  if (auto it = names.find(name); it != names.end()) return it->second;
+  if (is_dim_word(name))
+    fail(src, pos, fmt::format("'{}' is a dimension: it needs '* <element type>' after it", name));
+  if (is_upper(name[0])) return make_typevar(name);
+  if (name == "object" || name == "null" || name == "map" || name == "units")
+    fail(src, pos, fmt::format("'{}' is not supported (see spec/datashape.md)", name));
+  try {
+    return make_nominal(name);
+  } catch (const Error&) {
+    std::string hint;
+    for (const auto& [known, t] : names)
+      if (lower(known) == lower(name) || (known.size() > 3 && name.starts_with(known)))
+        hint = fmt::format(" (did you mean '{}'?)", known);
+    fail(src, pos, fmt::format("unknown type name '{}'{}", name, hint));
+  }
+}
+
+namespace {
+
+int64_t checked_step(int64_t step, int64_t itemsize) {
+  int64_t r;
+  if (__builtin_mul_overflow(step, itemsize, &r))
+    throw Error(ErrorCode::overflow, "fixed dim: step times the item size overflows int64");
+  return r;
+}
+
+Type build_one_dim(const Source& src, const Dim& d, const Type& element, int64_t itemsize) {
+  const std::string& name = d.name;
+  switch (d.kind) {
+    case Dim::Fixed:
+      return at(src, d.pos, [&] { return make_fixed_dim(d.shape, element); });
+    case Dim::Ellipsis:
+      if (!name.empty() && !is_upper(name[0]) && name != "var" && name != "array")
+        fail(src, d.pos, fmt::format("an ellipsis name must be capitalised, not '{}'", name));
+      return at(src, d.pos, [&] { return make_ellipsis_dim(name == "array" ? "var" : name, element); });
+    case Dim::Named:
+      break;
+  }
+  ArgReader r{src, name, d.args, d.pos};
+  if (name == "var" || name == "array") {
+    if (d.args.present) {
+      // ndtypes: var(offsets=[0, 2, 5]) spells the offsets of the data; they belong to the
+      // data, not the type, so they are validated and dropped.
+      // (checked in check_offsets).
+      r.check({"offsets"}, 0);
+      if (!r.keyword("offsets")) r.error(d.args.pos, "missing offsets=");
+    }
+    return make_var_dim(element);
+  }
+  if (name == "fixed") {
+    r.check({"shape", "step"}, 1);
+    const Arg* s = r.positional(0) ? r.positional(0) : r.keyword("shape");
+    if (!s) r.error(d.args.pos, "missing the shape");
+    int64_t shape = r.integer(*s, "the shape");
+    if (const Arg* step = r.keyword("step")) {
+      int64_t k = r.integer(*step, "step=");
+      if (itemsize < 0) r.error(step->pos, "step= needs a concrete element type");
+      return at(src, d.pos, [&] {
+        return make_fixed_dim(shape, element, checked_step(k, itemsize));
+      });
+    }
+    return at(src, d.pos, [&] { return make_fixed_dim(shape, element); });
+  }
+  if (d.args.present) r.error(d.args.pos, "a dimension variable takes no arguments");
+  if (name == "Fixed") return make_any_fixed_dim(element);
+  if (is_upper(name[0])) return make_symbolic_dim(name, element);
+  fail(src, d.pos, fmt::format("unknown dimension '{}'", name));
+}
+
+// ndtypes' var(offsets=[...]): each list starts at 0 and never decreases, and an inner
+// list has one entry more than the last offset of the list outside it.
+void check_offsets(const Source& src, const std::vector<Dim>& dims) {
+  const Arg* outer = nullptr;
+  for (const Dim& d : dims) {
+    if (d.kind != Dim::Named || (d.name != "var" && d.name != "array") || !d.args.present) {
+      if (outer && d.kind == Dim::Named && (d.name == "var" || d.name == "array"))
+        fail(src, d.pos, "every var dim needs offsets= when the outer one has them");
+      continue;
+    }
+    const Arg* o = nullptr;
+    for (const auto& a : d.args.list)
+      if (a.key == "offsets") o = &a;
+    if (o->value.kind != ArgValue::List || o->value.list.size() < 2)
+      fail(src, o->pos, "var: offsets= must be a list of at least two integers");
+    int64_t prev = 0;
+    for (std::size_t i = 0; i < o->value.list.size(); ++i) {
+      const ArgValue& v = o->value.list[i];
+      if (v.kind != ArgValue::Int) fail(src, v.pos, "var: offsets must be integers");
+      if (i == 0 && v.i != 0) fail(src, v.pos, "var: offsets must start at 0");
+      if (v.i < prev) fail(src, v.pos, "var: offsets must not decrease");
+      prev = v.i;
+    }
+    if (outer) {
+      const int64_t expected = outer->value.list.back().i + 1;
+      if (static_cast<int64_t>(o->value.list.size()) != expected)
+        fail(src, o->pos,
+             fmt::format("var: expected {} offsets (one more than the outer dim's last offset)",
+                         expected));
+    } else if (o->value.list.size() != 2) {
+      fail(src, o->pos, "var: the outermost dim has exactly two offsets [0, n]");
+    }
+    outer = o;
+  }
+}
+
+}  // namespace
+
+Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype) {
+  check_offsets(src, dims);
+  const int64_t itemsize = dtype.is_concrete() ? dtype.size() : -1;
+  Type cur = dtype;
+  for (std::size_t i = dims.size(); i-- > 0;) {
+    const Dim& d = dims[i];
+    if (d.kind == Dim::Ellipsis && (d.power_int || !d.power_name.empty()))
+      fail(src, d.pos, "an ellipsis cannot be raised to a power");
+    if (d.power_int) {
+      if (*d.power_int > 1024) fail(src, d.pos, "a dim power is limited to 1024 repetitions");
+      for (int64_t k = 0; k < *d.power_int; ++k) cur = build_one_dim(src, d, cur, itemsize);
+    } else if (!d.power_name.empty()) {
+      if (!is_upper(d.power_name[0]))
+        fail(src, d.pos, fmt::format("the exponent '{}' must be a capitalised dim variable",
+                                     d.power_name));
+      Type base = build_one_dim(src, d, void_, 0);
+      cur = at(src, d.pos, [&] { return make_dim_power(base, d.power_name, cur); });
+    } else {
+      cur = build_one_dim(src, d, cur, itemsize);
+    }
+    if (d.fortran) {
+      if (d.kind != Dim::Fixed && !(d.kind == Dim::Named && d.name == "fixed"))
+        fail(src, d.pos, "'!' (Fortran order) applies to fixed dimensions");
+      cur = at(src, d.pos, [&] { return make_fortran(cur); });
+    }
+  }
+  return cur;
+}
+
+namespace {
+
+RecordOptions record_options(const Source& src, const Item& item, RecordOptions options) {
+  if (item.name == "align") {
+    if (options.align) fail(src, item.pos, "repeated align=");
+    options.align = item.value;
+  } else if (item.name == "pack") {
+    if (options.pack) fail(src, item.pos, "repeated pack=");
+    options.pack = item.value;
+  } else {
+    fail(src, item.pos, fmt::format("unknown attribute '{}' (align= or pack=)", item.name));
+  }
+  if (item.value <= 0) fail(src, item.pos, fmt::format("{}= must be positive", item.name));
+  return options;
+}
+
+FieldSpec field_spec(const Source& src, const Item& item) {
+  FieldSpec f{item.name, item.type, 0, 0};
+  for (const auto& [key, value] : item.field_attrs) {
+    int64_t* slot = key == "align" ? &f.align : key == "pack" ? &f.pack : nullptr;
+    if (!slot) fail(src, item.pos, fmt::format("unknown field attribute '{}' (align or pack)", key));
+    if (*slot) fail(src, item.pos, fmt::format("repeated field attribute '{}'", key));
+    if (value <= 0) fail(src, item.pos, fmt::format("{}= must be positive", key));
+    *slot = value;
+  }
+  return f;
+}
+
+// Members, then an optional `...`, then attributes: the order of every record and tuple.
+std::vector<FieldSpec> members(const Source& src, const std::vector<Item>& items,
+                               RecordOptions& options, const char* what) {
+  std::vector<FieldSpec> out;
+  for (const Item& item : items) {
+    switch (item.kind) {
+      case Item::Member:
+        if (options.variadic) fail(src, item.pos, fmt::format("'...' must end the {}", what));
+        if (options.align || options.pack)
+          fail(src, item.pos, fmt::format("{} attributes must come after the members", what));
+        out.push_back(field_spec(src, item));
+        break;
+      case Item::Variadic:
+        if (options.variadic) fail(src, item.pos, "repeated '...'");
+        options.variadic = true;
+        break;
+      case Item::Attribute:
+        options = record_options(src, item, options);
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Type build_record(const Source& src, const std::vector<Item>& items, std::size_t pos) {
+  RecordOptions options;
+  auto fields = members(src, items, options, "record");
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (fields[i].name == fields[j].name)
+        fail(src, items[i].pos, fmt::format("duplicate field name '{}'", fields[i].name));
+  return at(src, pos, [&] { return make_record(std::move(fields), options); });
+}
+
+Type build_group(const Source& src, const Group& group) {
+  if (!group.arrow) {
+    for (const Item& item : group.items)
+      if (item.named)
+        fail(src, item.pos, "a tuple member has no name (a record is spelt {name: type})");
+    RecordOptions options;
+    auto fields = members(src, group.items, options, "tuple");
+    return at(src, group.pos, [&] { return ndt::make_tuple(std::move(fields), options); });
+  }
+  std::vector<Type> positional;
+  std::vector<std::pair<std::string, Type>> keywords;
+  bool variadic = false, kw_variadic = false;
+  for (const Item& item : group.items) {
+    if (item.kind == Item::Attribute)
+      fail(src, item.pos, "a function signature takes no layout attributes");
+    if (!item.field_attrs.empty())
+      fail(src, item.pos, "a function parameter takes no layout attributes");
+    if (item.kind == Item::Variadic) {
+      bool& flag = keywords.empty() ? variadic : kw_variadic;
+      if (flag) fail(src, item.pos, "repeated '...'");
+      flag = true;
+    } else if (item.named) {
+      if (kw_variadic) fail(src, item.pos, "'...' must end the keyword parameters");
+      keywords.emplace_back(item.name, item.type);
+    } else {
+      if (!keywords.empty())
+        fail(src, item.pos, "a positional parameter cannot follow a keyword parameter");
+      if (variadic) fail(src, item.pos, "'...' must end the positional parameters");
+      positional.push_back(item.type);
+    }
+  }
+  return at(src, group.pos, [&] {
+    return make_function(std::move(positional), std::move(keywords), {group.output}, variadic,
+                         kw_variadic);
+  });
+}
+
+Type build_union(const Source& src, const std::vector<std::pair<std::string, Type>>& members,
+                 std::size_t pos) {
+  for (const auto& [name, t] : members)
+    if (!is_upper(name[0]))
+      fail(src, pos, fmt::format("a union member name is capitalised, not '{}'", name));
+  return at(src, pos, [&] { return make_union(members); });
+}
+
+Type build_top(const Source& src, const std::vector<Type>& list, bool arrow,
+               const std::vector<Type>& outputs, std::size_t pos) {
+  if (arrow) {
+    // `A, B -> C` or `T -> T`: a signature without parentheses.
+    return at(src, pos, [&] { return make_function(list, {}, outputs); });
+  }
+  if (list.size() == 1) return list[0];
+  if (list[0].kind() == Kind::Function) {
+    // `(A) -> B, C`: the comma continues the outputs of the signature.
+    const Type& f = list[0];
+    std::vector<Type> positional, outs(f.outputs().begin(), f.outputs().end());
+    std::vector<std::pair<std::string, Type>> keywords;
+    for (int64_t i = 0; i < f.npositional(); ++i) positional.push_back(f.fields()[i].type);
+    for (std::size_t i = f.npositional(); i < f.fields().size(); ++i)
+      keywords.emplace_back(f.fields()[i].name, f.fields()[i].type);
+    outs.insert(outs.end(), list.begin() + 1, list.end());
+    return at(src, pos, [&] {
+      return make_function(std::move(positional), std::move(keywords), std::move(outs),
+                           f.variadic(), f.kw_variadic());
+    });
+  }
+  fail(src, src.input.find(','), "expected '->' after a list of arguments");
+}
+
+}  // namespace parser
+
+namespace {
+
+// The first type variable or kind inside t (for the require_concrete message).
+Type first_abstract(const Type& t) {
+  if (t.is_concrete()) return {};
+  switch (t.kind()) {
+    case Kind::Typevar:
+    case Kind::SymbolicDim:
+    case Kind::AnyFixedDim:
+    case Kind::EllipsisDim:
+    case Kind::DimPower:
+      return t;
+    default:
+      break;
+  }
+  if (t.kind() < Kind::Void) return t;
+  if (t.kind() == Kind::Tuple || t.kind() == Kind::Record || t.kind() == Kind::Union ||
+      t.kind() == Kind::Function) {
+    for (const auto& f : t.fields())
+      if (Type a = first_abstract(f.type)) return a;
+    return t;
+  }
+  if (t.is_dim() || t.kind() == Kind::Option || t.kind() == Kind::Pointer ||
+      t.kind() == Kind::Constructor)
+    return first_abstract(t.child());
+  return t;
+}
+
+std::size_t find_word(std::string_view input, std::string_view word) {
+  for (std::size_t p = input.find(word); p != std::string_view::npos; p = input.find(word, p + 1)) {
+    auto is_ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    bool left = p == 0 || !is_ident(input[p - 1]);
+    bool right = p + word.size() >= input.size() || !is_ident(input[p + word.size()]);
+    if (left && right) return p;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Type parse(std::string_view datashape, const ParseOptions& options) {
+  parser::Source src{datashape, options.require_concrete};
+  Type t = parser::parse_top(src);
+  if (options.require_concrete && !t.is_concrete()) {
+    Type a = first_abstract(t);
+    std::string word;
+    std::string message;
+    if (a && a.kind() == Kind::Typevar) {
+      word = a.name();
+      message = fmt::format("'{}' is a type variable, but a concrete type is required here", word);
+      std::string low = parser::lower(word);
+      for (const auto& [known, bt] : parser::builtin_names())
+        if (known == low && bt.is_concrete()) message += fmt::format(" (did you mean '{}'?)", known);
+    } else if (a && (a.kind() == Kind::SymbolicDim || a.kind() == Kind::EllipsisDim ||
+                     a.kind() == Kind::DimPower)) {
+      word = a.name();
+      message = fmt::format("'{}' is a dimension variable, but a concrete type is required here",
+                            a.kind() == Kind::EllipsisDim ? word + "..." : word);
+    } else {
+      word = a ? std::string(a.str()) : std::string();
+      message = fmt::format("'{}' is abstract, but a concrete type is required here",
+                            a ? a.str() : t.str());
+    }
+    parser::fail(src, word.empty() ? 0 : find_word(datashape, word), message);
+  }
+  return t;
+}
+
+}  // namespace pluribus::ndt

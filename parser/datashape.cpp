@@ -1,0 +1,445 @@
+// The datashape grammar in Boost.Spirit X3: the only translation unit that includes X3.
+// It recognises the syntax and hands each construct to the builders in build.cpp.
+#include <boost/spirit/home/x3.hpp>
+
+#include "parser/ast.hpp"
+
+namespace x3 = boost::spirit::x3;
+namespace fusion = boost::fusion;
+
+namespace pluribus::ndt::parser {
+namespace grammar {
+
+using It = const char*;
+
+// Nesting bound: deep input gets an error, never a stack overflow.
+constexpr int kMaxDepth = 80;
+
+struct State {
+  const Source* src;
+  It begin;
+  int depth = 0;
+};
+struct state_tag;
+
+template <typename Ctx>
+State& state(const Ctx& ctx) {
+  return x3::get<state_tag>(ctx).get();
+}
+template <typename Ctx>
+std::size_t where(const Ctx& ctx) {
+  return static_cast<std::size_t>(x3::_where(ctx).begin() - state(ctx).begin);
+}
+template <typename Ctx>
+const Source& source(const Ctx& ctx) {
+  return *state(ctx).src;
+}
+
+// ----- lexical pieces (hand-written X3 parsers: fast and with positioned errors) -------
+
+inline bool ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+inline bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+
+struct IdentParser : x3::parser<IdentParser> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
+    x3::skip_over(first, last, ctx);
+    if (first == last || !ident_start(*first)) return false;
+    It it = first + 1;
+    while (it != last && ident_char(*it)) ++it;
+    attr.assign(first, it);
+    first = it;
+    return true;
+  }
+};
+
+// A keyword that must not run into an identifier character (`of`, not `offset`).
+struct KeywordParser : x3::parser<KeywordParser> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  std::string_view word;
+  constexpr explicit KeywordParser(std::string_view w) : word(w) {}
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr&) const {
+    x3::skip_over(first, last, ctx);
+    if (static_cast<std::size_t>(last - first) < word.size() ||
+        std::string_view(first, word.size()) != word)
+      return false;
+    It it = first + word.size();
+    if (it != last && ident_char(*it)) return false;
+    first = it;
+    return true;
+  }
+};
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// 'single' or "double" quoted, with \\ \' \" \n \r \t \v \b \f \0 \xHH \uHHHH \UHHHHHHHH.
+struct StringParser : x3::parser<StringParser> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
+    x3::skip_over(first, last, ctx);
+    if (first == last || (*first != '\'' && *first != '"')) return false;
+    const Source& src = source(ctx);
+    const std::size_t base = static_cast<std::size_t>(first - state(ctx).begin);
+    const char quote = *first;
+    std::string out;
+    It it = first + 1;
+    for (;;) {
+      if (it == last) fail(src, base, "unterminated string literal");
+      char c = *it;
+      if (c == quote) break;
+      if (c == '\n') fail(src, base, "unterminated string literal (newline inside)");
+      if (c != '\\') {
+        out += c;
+        ++it;
+        continue;
+      }
+      const std::size_t esc_pos = static_cast<std::size_t>(it - state(ctx).begin);
+      if (++it == last) fail(src, base, "unterminated string literal");
+      char e = *it++;
+      int hex_digits = 0;
+      switch (e) {
+        case '\\': out += '\\'; break;
+        case '\'': out += '\''; break;
+        case '"': out += '"'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'v': out += '\v'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case '0': out += '\0'; break;
+        case 'x': hex_digits = 2; break;
+        case 'u': hex_digits = 4; break;
+        case 'U': hex_digits = 8; break;
+        default: fail(src, esc_pos, std::string("unknown escape sequence '\\") + e + "'");
+      }
+      if (hex_digits) {
+        uint32_t cp = 0;
+        for (int k = 0; k < hex_digits; ++k, ++it) {
+          if (it == last || !std::isxdigit(static_cast<unsigned char>(*it)))
+            fail(src, esc_pos, "escape sequence needs " + std::to_string(hex_digits) + " hex digits");
+          char h = *it;
+          cp = cp * 16 + static_cast<uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+        }
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+          fail(src, esc_pos, "escape sequence is not a Unicode scalar value");
+        if (e == 'x') out += static_cast<char>(cp);
+        else append_utf8(out, cp);
+      }
+    }
+    attr = std::move(out);
+    first = it + 1;
+    return true;
+  }
+};
+
+// Limits recursion depth through the rules it wraps; passes the attribute through.
+template <typename Subject>
+struct GuardParser : x3::unary_parser<Subject, GuardParser<Subject>> {
+  using base_type = x3::unary_parser<Subject, GuardParser<Subject>>;
+  static bool const is_pass_through_unary = true;
+  static bool const handles_container = Subject::handles_container;
+  constexpr GuardParser(Subject const& s) : base_type(s) {}
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+    State& st = state(ctx);
+    if (st.depth >= kMaxDepth) {
+      It at = first;
+      x3::skip_over(at, last, ctx);
+      fail(*st.src, static_cast<std::size_t>(at - st.begin),
+           "nesting is deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    ++st.depth;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{st.depth};
+    return this->subject.parse(first, last, ctx, rctx, attr);
+  }
+};
+struct GuardGen {
+  template <typename Subject>
+  constexpr GuardParser<typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& subject) const {
+    return {x3::as_parser(subject)};
+  }
+};
+constexpr GuardGen guard{};
+
+constexpr IdentParser ident{};
+constexpr StringParser string_lit{};
+constexpr KeywordParser kw_of{"of"};
+const auto uint64_ = x3::uint_parser<int64_t>();
+const auto int64_ = x3::int_parser<int64_t>();
+const auto double_ = x3::real_parser<double, x3::strict_real_policies<double>>();
+
+// ----- rules ----------------------------------------------------------------------------
+
+struct TopAcc {
+  std::vector<Type> list;
+  bool arrow = false;
+  std::vector<Type> outputs;
+  std::size_t arrow_pos = 0;
+};
+
+x3::rule<class top_class, TopAcc> const top = "datashape";
+x3::rule<class ds_class, Type> const ds = "datashape";
+x3::rule<class dtype_class, Type> const dtype = "data type";
+x3::rule<class dim_class, Dim> const dim = "dimension";
+x3::rule<class args_class, Args> const args = "arguments";
+x3::rule<class args_opt_class, Args> const args_opt = "arguments";
+x3::rule<class arg_class, Arg> const arg = "argument";
+x3::rule<class arg_value_class, ArgValue> const arg_value = "argument value";
+x3::rule<class group_class, Type> const group = "tuple or function signature";
+x3::rule<class record_class, Type> const record = "record";
+x3::rule<class named_class, Type> const named = "type name";
+x3::rule<class union_class, Type> const union_type = "tagged union";
+x3::rule<class union_member_class, std::pair<std::string, Type>> const union_member =
+    "union member";
+x3::rule<class item_variadic_class, Item> const item_variadic = "'...'";
+x3::rule<class item_attribute_class, Item> const item_attribute = "attribute";
+x3::rule<class item_named_class, Item> const item_named = "field";
+x3::rule<class item_positional_class, Item> const item_positional = "member";
+x3::rule<class group_item_class, Item> const group_item = "tuple member or parameter";
+x3::rule<class record_item_class, Item> const record_item = "field";
+x3::rule<class field_name_class, std::string> const field_name = "field name";
+struct FieldAttrs {
+  std::vector<std::pair<std::string, int64_t>> list;
+};
+x3::rule<class field_attrs_class, FieldAttrs> const field_attrs = "field attributes";
+x3::rule<class field_attr_class, std::pair<std::string, int64_t>> const field_attr =
+    "field attribute (align=N or pack=N)";
+
+// top: `T`, `A, B -> C`, `(A, B) -> C, D`
+auto const top_def =
+    (x3::expect[ds] % ',')[([](auto& ctx) { x3::_val(ctx).list = std::move(x3::_attr(ctx)); })] >>
+    -(x3::lit("->")[([](auto& ctx) {
+        x3::_val(ctx).arrow = true;
+        x3::_val(ctx).arrow_pos = where(ctx);
+      })] >
+      (ds % ',')[([](auto& ctx) { x3::_val(ctx).outputs = std::move(x3::_attr(ctx)); })]) >
+    x3::eoi;
+
+auto const build_ds = [](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx) = build_datashape(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a));
+};
+auto const ds_def = guard[(+dim > dtype)[build_ds] |
+                          dtype[([](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); })]];
+
+auto const set_val = [](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); };
+
+auto const dtype_def =
+    (x3::lit('?') > ds)[([](auto& ctx) {
+      try {
+        x3::_val(ctx) = make_option(x3::_attr(ctx));
+      } catch (const Error& e) {
+        fail(source(ctx), where(ctx), e.what());
+      }
+    })] |
+    (x3::lit('&') > ds)[([](auto& ctx) { x3::_val(ctx) = make_pointer(x3::_attr(ctx)); })] |
+    group[set_val] | record[set_val] | union_type[set_val] | named[set_val];
+
+// A dimension, including its `*`: `10 *`, `var *`, `N *`, `Dims... *`, `!3 *`, `Fixed**2 *`.
+auto const dim_def =
+    x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
+    -x3::lit('!')[([](auto& ctx) { x3::_val(ctx).fortran = true; })] >>
+    (uint64_[([](auto& ctx) {
+       x3::_val(ctx).kind = Dim::Fixed;
+       x3::_val(ctx).shape = x3::_attr(ctx);
+     })] |
+     x3::lit("...")[([](auto& ctx) { x3::_val(ctx).kind = Dim::Ellipsis; })] |
+     (ident >> x3::lit("..."))[([](auto& ctx) {
+       x3::_val(ctx).kind = Dim::Ellipsis;
+       x3::_val(ctx).name = std::move(x3::_attr(ctx));
+     })] |
+     (ident >> args_opt)[([](auto& ctx) {
+       auto& a = x3::_attr(ctx);
+       x3::_val(ctx).kind = Dim::Named;
+       x3::_val(ctx).name = std::move(fusion::at_c<0>(a));
+       x3::_val(ctx).args = std::move(fusion::at_c<1>(a));
+     })]) >>
+    -(x3::lit("**") > (uint64_[([](auto& ctx) { x3::_val(ctx).power_int = x3::_attr(ctx); })] |
+                       ident[([](auto& ctx) { x3::_val(ctx).power_name = x3::_attr(ctx); })])) >>
+    x3::lit('*');
+
+auto const push_arg = [](auto& ctx) { x3::_val(ctx).list.push_back(std::move(x3::_attr(ctx))); };
+auto const args_def =
+    (x3::lit('[')[([](auto& ctx) {
+       x3::_val(ctx).brackets = true;
+       x3::_val(ctx).pos = where(ctx);
+     })] > -(arg[push_arg] % ',') > x3::lit(']')) |
+    (x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
+     -(arg[push_arg] % ',') > x3::lit(')'));
+auto const args_opt_def =
+    args[([](auto& ctx) {
+      x3::_val(ctx) = std::move(x3::_attr(ctx));
+      x3::_val(ctx).present = true;
+    })] |
+    x3::eps;
+
+auto const arg_def = (ident >> x3::lit('=') > arg_value)[([](auto& ctx) {
+                       auto& a = x3::_attr(ctx);
+                       x3::_val(ctx).key = std::move(fusion::at_c<0>(a));
+                       x3::_val(ctx).value = std::move(fusion::at_c<1>(a));
+                       x3::_val(ctx).pos = where(ctx);
+                     })] |
+                     arg_value[([](auto& ctx) {
+                       x3::_val(ctx).value = std::move(x3::_attr(ctx));
+                       x3::_val(ctx).pos = x3::_val(ctx).value.pos;
+                     })];
+
+auto const arg_value_def = guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
+    (double_[([](auto& ctx) {
+       x3::_val(ctx).kind = ArgValue::Double;
+       x3::_val(ctx).d = x3::_attr(ctx);
+     })] |
+     (int64_ >> !x3::lit('*'))[([](auto& ctx) {
+       x3::_val(ctx).kind = ArgValue::Int;
+       x3::_val(ctx).i = x3::_attr(ctx);
+     })] |
+     string_lit[([](auto& ctx) {
+       x3::_val(ctx).kind = ArgValue::String;
+       x3::_val(ctx).s = std::move(x3::_attr(ctx));
+     })] |
+     (x3::lit('[')[([](auto& ctx) { x3::_val(ctx).kind = ArgValue::List; })] >
+      -(arg_value[push_arg] % ',') > x3::lit(']')) |
+     ds[([](auto& ctx) {
+       x3::_val(ctx).kind = ArgValue::Datashape;
+       x3::_val(ctx).type = std::move(x3::_attr(ctx));
+     })])];
+
+// Tuples and function signatures: `(int8, int64 |pack=1|, align=16)`, `(A, x: B, ...) -> C`.
+auto const push_item = [](auto& ctx) {
+  x3::_val(ctx).items.push_back(std::move(x3::_attr(ctx)));
+};
+x3::rule<class group_acc_class, Group> const group_acc = "tuple or function signature";
+auto const group_acc_def =
+    x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
+    -(group_item[push_item] % ',') >
+    -x3::lit(',') > x3::lit(')') >
+    -(x3::lit("->") > ds[([](auto& ctx) {
+        x3::_val(ctx).arrow = true;
+        x3::_val(ctx).output = std::move(x3::_attr(ctx));
+      })]);
+auto const group_def =
+    group_acc[([](auto& ctx) { x3::_val(ctx) = build_group(source(ctx), x3::_attr(ctx)); })];
+
+struct RecordAcc {
+  std::vector<Item> items;
+  std::size_t pos = 0;
+};
+x3::rule<class record_acc_class, RecordAcc> const record_acc = "record";
+auto const record_acc_def =
+    x3::lit('{')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
+    -(record_item[push_item] % ',') > -x3::lit(',') >
+    x3::lit('}');
+auto const record_def = record_acc[([](auto& ctx) {
+  x3::_val(ctx) = build_record(source(ctx), x3::_attr(ctx).items, x3::_attr(ctx).pos);
+})];
+
+auto const item_variadic_def = x3::lit("...")[([](auto& ctx) {
+  x3::_val(ctx).kind = Item::Variadic;
+  x3::_val(ctx).pos = where(ctx);
+})];
+auto const item_attribute_def = (ident >> x3::lit('=') > int64_)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx).kind = Item::Attribute;
+  x3::_val(ctx).name = std::move(fusion::at_c<0>(a));
+  x3::_val(ctx).value = fusion::at_c<1>(a);
+  x3::_val(ctx).pos = where(ctx);
+})];
+auto const item_named_def = (field_name >> x3::lit(':') > item_positional)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx) = std::move(fusion::at_c<1>(a));
+  x3::_val(ctx).named = true;
+  x3::_val(ctx).name = std::move(fusion::at_c<0>(a));
+  x3::_val(ctx).pos = where(ctx);
+})];
+auto const item_positional_def = (ds >> field_attrs)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx).kind = Item::Member;
+  x3::_val(ctx).type = std::move(fusion::at_c<0>(a));
+  x3::_val(ctx).field_attrs = std::move(fusion::at_c<1>(a).list);
+  x3::_val(ctx).pos = where(ctx);
+})];
+auto const group_item_def = item_variadic | item_attribute | item_named | item_positional;
+auto const record_item_def = item_variadic | item_attribute | item_named;
+auto const field_name_def = ident[set_val] | string_lit[set_val];
+auto const push_attr = [](auto& ctx) { x3::_val(ctx).list.push_back(std::move(x3::_attr(ctx))); };
+auto const field_attrs_def = -(x3::lit('|') > (field_attr[push_attr] % ',') > x3::lit('|'));
+auto const field_attr_def = (ident >> x3::lit('=') > int64_)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx) = {std::move(fusion::at_c<0>(a)), fusion::at_c<1>(a)};
+})];
+
+// Tagged unions: `Int of int64 | Name of string`.
+auto const union_member_def = (ident >> kw_of > ds)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx) = {std::move(fusion::at_c<0>(a)), std::move(fusion::at_c<1>(a))};
+})];
+auto const union_type_def = (union_member % '|')[([](auto& ctx) {
+  x3::_val(ctx) = build_union(source(ctx), x3::_attr(ctx), where(ctx));
+})];
+
+// Names with optional constructor arguments: `int64`, `T`, `fixed_string[10, 'ascii']`.
+auto const named_def = (ident >> args_opt)[([](auto& ctx) {
+  auto& a = x3::_attr(ctx);
+  x3::_val(ctx) = build_named(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a), where(ctx));
+})];
+
+BOOST_SPIRIT_DEFINE(top, ds, dtype, dim, args, args_opt, arg, arg_value, group, group_acc,
+                    record, record_acc, item_variadic, item_attribute, item_named,
+                    item_positional, group_item, record_item, field_name, field_attrs, field_attr, union_member,
+                    union_type, named);
+
+std::string describe(const std::string& which) {
+  if (which == "eoi") return "expected the end of the datashape";
+  return "expected " + which;
+}
+
+}  // namespace grammar
+
+Type parse_top(const Source& src) {
+  using grammar::It;
+  It first = src.input.data();
+  It const last = first + src.input.size();
+  grammar::State st{&src, first, 0};
+  grammar::TopAcc acc;
+  try {
+    const auto parser = x3::with<grammar::state_tag>(std::ref(st))[grammar::top];
+    bool ok = x3::phrase_parse(first, last, parser, x3::ascii::space, acc);
+    if (!ok) fail(src, static_cast<std::size_t>(first - st.begin), "expected a datashape");
+  } catch (const x3::expectation_failure<It>& e) {
+    It at = e.where();  // point at the next token, not at the blanks before it
+    while (at != last && std::isspace(static_cast<unsigned char>(*at))) ++at;
+    fail(src, static_cast<std::size_t>(at - st.begin), grammar::describe(e.which()));
+  }
+  return build_top(src, acc.list, acc.arrow, acc.outputs, acc.arrow_pos);
+}
+
+}  // namespace pluribus::ndt::parser
