@@ -1,0 +1,323 @@
+/* pluribus.h: the one stable C ABI of Pluribus (C11 and C++; see ARCHITECTURE.md section 5). */
+#ifndef PLURIBUS_H
+#define PLURIBUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Conventions, valid for every function below unless its comment says otherwise.
+ *
+ * - Fallible functions return a plb_status. PLB_OK (0) is success.
+ * - The last parameter `err` is a caller-owned plb_error (see plb_error_new) or NULL
+ *   when the caller only wants the status. On success it is cleared; on failure it
+ *   holds the status, a message and, for parse errors, the line and column.
+ * - Results come back through `out_*` pointers, which must not be NULL. On failure,
+ *   pointer results (`plb_type*`, `char*`) are set to NULL and other results are left
+ *   unchanged.
+ * - A NULL handle, string or out pointer gives PLB_INVALID_ARGUMENT; it never crashes.
+ * - No function takes over (steals) a reference the caller passes in. Every
+ *   `plb_type*` stored into an `out_*` parameter is a new reference that the caller
+ *   releases with plb_type_release. Every `char*` stored into an `out_*` parameter is
+ *   a NUL-terminated UTF-8 string that the caller frees with plb_string_free.
+ * - Types are immutable and may be shared between threads; a plb_error must not be
+ *   used by two threads at once.
+ * - No C++ exception, abort or exit crosses this boundary.
+ */
+
+#if defined(_WIN32)
+#if defined(PLURIBUS_BUILDING_LIBRARY)
+#define PLB_API __declspec(dllexport)
+#else
+#define PLB_API __declspec(dllimport)
+#endif
+#else
+#define PLB_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----- version ------------------------------------------------------------------- */
+
+#define PLURIBUS_VERSION_MAJOR 0
+#define PLURIBUS_VERSION_MINOR 1
+#define PLURIBUS_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with plb_version_number(). */
+#define PLURIBUS_VERSION_NUMBER \
+  (PLURIBUS_VERSION_MAJOR * 10000 + PLURIBUS_VERSION_MINOR * 100 + PLURIBUS_VERSION_PATCH)
+
+/* The version of the loaded library as "MAJOR.MINOR.PATCH": a static string, never freed. */
+PLB_API const char* plb_version(void);
+/* The version of the loaded library as PLURIBUS_VERSION_NUMBER computes it. */
+PLB_API int plb_version_number(void);
+
+/* ----- status and errors ------------------------------------------------------------ */
+
+/* The numbers equal pluribus::ErrorCode (ndt/error.hpp); they are never renumbered. */
+typedef enum plb_status {
+  PLB_OK = 0,
+  PLB_INVALID_ARGUMENT = 1, /* a NULL or out-of-domain argument */
+  PLB_PARSE_ERROR = 2,      /* malformed datashape, JSON or format string */
+  PLB_TYPE_ERROR = 3,       /* a type that does not fit the operation */
+  PLB_VALUE_ERROR = 4,      /* a value that does not fit */
+  PLB_INDEX_ERROR = 5,      /* an index or field out of range */
+  PLB_OVERFLOW_ERROR = 6,   /* a size or index computation overflowed */
+  PLB_MEMORY_ERROR = 7,     /* allocation failure */
+  PLB_NOT_IMPLEMENTED = 8,  /* a valid request with no mapping (e.g. no Arrow format) */
+  PLB_LOOKUP_ERROR = 9,     /* an unknown name (typedef, function) */
+  PLB_INTERNAL_ERROR = 10   /* a bug: please report */
+} plb_status;
+
+/* A short name for a status ("ok", "invalid argument", ...): a static string, never
+ * freed; "unknown status" for numbers outside the enum. */
+PLB_API const char* plb_status_name(plb_status status);
+
+/* A caller-owned error report. Reuse one object for many calls if you like. */
+typedef struct plb_error plb_error;
+
+/* Creates an empty error (code PLB_OK). Returns NULL when out of memory.
+ * The caller frees it with plb_error_free. */
+PLB_API plb_error* plb_error_new(void);
+/* Frees an error made by plb_error_new. NULL is a no-op. */
+PLB_API void plb_error_free(plb_error* err);
+/* Resets the error to PLB_OK with an empty message. NULL is a no-op. */
+PLB_API void plb_error_clear(plb_error* err);
+/* The status of the last failed call, PLB_OK after success (and for NULL). */
+PLB_API plb_status plb_error_code(const plb_error* err);
+/* The full message ("" when none; "" for NULL). For a parse error it spans three lines:
+ * "line L, column C: what was expected", the offending input line, and a caret under
+ * the column. The string is owned by `err` and stays valid until `err` is next passed
+ * to a function, cleared or freed; do not free it. */
+PLB_API const char* plb_error_message(const plb_error* err);
+/* The bare one-line description without position or caret (for a parse error: "what was
+ * expected"; otherwise the same as the message). Owned by `err` like plb_error_message. */
+PLB_API const char* plb_error_description(const plb_error* err);
+/* 1-based line and column (in bytes) of a parse error; 0 for other errors and NULL. */
+PLB_API int plb_error_line(const plb_error* err);
+PLB_API int plb_error_column(const plb_error* err);
+
+/* ----- strings ----------------------------------------------------------------------- */
+
+/* Frees a string returned through a `char** out_*` parameter. NULL is a no-op. */
+PLB_API void plb_string_free(char* string);
+
+/* Pass as a `length` argument to mean "the string is NUL-terminated". */
+#define PLB_NUL_TERMINATED ((size_t)-1)
+
+/* ----- types ------------------------------------------------------------------------- */
+
+/* An immutable, reference-counted datashape type. Equal types are the same object. */
+typedef struct plb_type plb_type;
+
+/* The kind of a type. The order mirrors pluribus::ndt::Kind and is part of the ABI:
+ * values are only ever appended. */
+typedef enum plb_kind {
+  /* abstract element kinds (patterns) */
+  PLB_KIND_ANY = 0,
+  PLB_KIND_SCALAR,
+  PLB_KIND_INTEGER,
+  PLB_KIND_SIGNED,
+  PLB_KIND_UNSIGNED,
+  PLB_KIND_FLOAT,
+  PLB_KIND_COMPLEX,
+  PLB_KIND_FIXED_STRING_KIND,
+  PLB_KIND_FIXED_BYTES_KIND,
+  /* primitive scalars */
+  PLB_KIND_VOID,
+  PLB_KIND_BOOL,
+  PLB_KIND_INT8,
+  PLB_KIND_INT16,
+  PLB_KIND_INT32,
+  PLB_KIND_INT64,
+  PLB_KIND_INT128,
+  PLB_KIND_UINT8,
+  PLB_KIND_UINT16,
+  PLB_KIND_UINT32,
+  PLB_KIND_UINT64,
+  PLB_KIND_UINT128,
+  PLB_KIND_FLOAT16,
+  PLB_KIND_BFLOAT16,
+  PLB_KIND_FLOAT32,
+  PLB_KIND_FLOAT64,
+  PLB_KIND_COMPLEX64,
+  PLB_KIND_COMPLEX128,
+  /* other scalars */
+  PLB_KIND_CHAR,
+  PLB_KIND_STRING,
+  PLB_KIND_BYTES,
+  PLB_KIND_FIXED_STRING,
+  PLB_KIND_FIXED_BYTES,
+  PLB_KIND_CATEGORICAL,
+  PLB_KIND_DECIMAL,
+  PLB_KIND_DATE,
+  PLB_KIND_TIME,
+  PLB_KIND_DATETIME,
+  PLB_KIND_TIMEDELTA,
+  PLB_KIND_JSON,
+  PLB_KIND_TYPE,
+  /* wrappers */
+  PLB_KIND_OPTION,
+  PLB_KIND_POINTER,
+  PLB_KIND_NOMINAL,
+  PLB_KIND_CONSTRUCTOR,
+  /* dimensions */
+  PLB_KIND_FIXED_DIM,
+  PLB_KIND_VAR_DIM,
+  PLB_KIND_SYMBOLIC_DIM,
+  PLB_KIND_ANY_FIXED_DIM,
+  PLB_KIND_ELLIPSIS_DIM,
+  PLB_KIND_DIM_POWER,
+  /* compound */
+  PLB_KIND_TUPLE,
+  PLB_KIND_RECORD,
+  PLB_KIND_UNION,
+  PLB_KIND_FUNCTION,
+  PLB_KIND_TYPEVAR
+} plb_kind;
+
+/* The datashape name of a kind ("int32", "record", "fixed_dim", "Any", ...): a static
+ * string, never freed; NULL for a number outside the enum. */
+PLB_API const char* plb_kind_name(plb_kind kind);
+
+/* Flags of plb_type_parse (bitwise or). */
+enum {
+  /* Reject abstract types (type variables, kinds, symbolic dims, ellipses): use this
+   * where a type must have a layout. */
+  PLB_PARSE_REQUIRE_CONCRETE = 1u
+};
+
+/* Parses `length` bytes of datashape text (or up to the NUL with PLB_NUL_TERMINATED).
+ * On success *out_type is a new reference: release it with plb_type_release.
+ * Malformed text gives PLB_PARSE_ERROR with line, column and a caret message; unknown
+ * flag bits give PLB_INVALID_ARGUMENT. */
+PLB_API plb_status plb_type_parse(const char* datashape, size_t length, unsigned flags,
+                                  plb_type** out_type, plb_error* err);
+
+/* Adds a reference to `type` and returns it (NULL gives NULL). The caller releases the
+ * extra reference with plb_type_release. */
+PLB_API plb_type* plb_type_retain(plb_type* type);
+/* Drops one reference; the type is freed with its last reference. NULL is a no-op. */
+PLB_API void plb_type_release(plb_type* type);
+
+/* The canonical datashape spelling, which parses back to an equal type.
+ * The caller frees *out_string with plb_string_free. */
+PLB_API plb_status plb_type_to_string(const plb_type* type, char** out_string, plb_error* err);
+
+/* Structural equality (layout attributes included). */
+PLB_API plb_status plb_type_equal(const plb_type* a, const plb_type* b, bool* out_equal,
+                                  plb_error* err);
+/* A hash consistent with plb_type_equal within one process (not stable across runs). */
+PLB_API plb_status plb_type_hash(const plb_type* type, uint64_t* out_hash, plb_error* err);
+
+PLB_API plb_status plb_type_kind(const plb_type* type, plb_kind* out_kind, plb_error* err);
+/* True when the type has an exact layout (no variables, kinds or ellipses). */
+PLB_API plb_status plb_type_is_concrete(const plb_type* type, bool* out_concrete,
+                                        plb_error* err);
+
+/* Size and alignment in bytes; PLB_TYPE_ERROR for an abstract type. */
+PLB_API plb_status plb_type_size(const plb_type* type, int64_t* out_size, plb_error* err);
+PLB_API plb_status plb_type_alignment(const plb_type* type, int64_t* out_alignment,
+                                      plb_error* err);
+
+/* Number of leading dimensions (fixed, var, symbolic...; an ellipsis counts as one). */
+PLB_API plb_status plb_type_ndim(const plb_type* type, int64_t* out_ndim, plb_error* err);
+/* Writes the extent of each leading dim into out_shape[0 .. ndim): -1 for a dim without a
+ * fixed extent (var, symbolic, ellipsis). `capacity` is the length of the caller's array;
+ * a capacity below ndim gives PLB_INVALID_ARGUMENT and writes nothing. out_shape may be
+ * NULL when ndim is 0. */
+PLB_API plb_status plb_type_shape(const plb_type* type, int64_t* out_shape, int64_t capacity,
+                                  plb_error* err);
+/* Like plb_type_shape with the byte stride of each leading fixed dim (0 for other dims). */
+PLB_API plb_status plb_type_strides(const plb_type* type, int64_t* out_strides,
+                                    int64_t capacity, plb_error* err);
+
+/* The element type below all leading dims (the type itself when ndim is 0).
+ * *out_dtype is a new reference: release it with plb_type_release. */
+PLB_API plb_status plb_type_dtype(const plb_type* type, plb_type** out_dtype, plb_error* err);
+/* The element or target type of a dim, option, pointer, nominal or constructor type;
+ * PLB_TYPE_ERROR for other kinds. *out_child is a new reference: release it. */
+PLB_API plb_status plb_type_child(const plb_type* type, plb_type** out_child, plb_error* err);
+
+/* Members of a record, tuple, union or function (positional then keyword parameters);
+ * PLB_TYPE_ERROR for other kinds. Indices run from 0 to count - 1; an index outside
+ * gives PLB_INDEX_ERROR. */
+PLB_API plb_status plb_type_field_count(const plb_type* type, int64_t* out_count,
+                                        plb_error* err);
+/* The member's name ("" for tuple members and positional parameters). The name may
+ * contain any UTF-8, including NUL when quoted so; out_length (may be NULL) receives
+ * its length in bytes. The caller frees *out_name with plb_string_free. */
+PLB_API plb_status plb_type_field_name(const plb_type* type, int64_t index, char** out_name,
+                                       size_t* out_length, plb_error* err);
+/* The member's type: a new reference that the caller releases with plb_type_release. */
+PLB_API plb_status plb_type_field_type(const plb_type* type, int64_t index,
+                                       plb_type** out_type, plb_error* err);
+/* Byte offset of the member in a concrete record or tuple (union payloads: 0);
+ * PLB_TYPE_ERROR for an abstract type or a function. */
+PLB_API plb_status plb_type_field_offset(const plb_type* type, int64_t index,
+                                         int64_t* out_offset, plb_error* err);
+/* Index of a record field by its NUL-terminated name; PLB_LOOKUP_ERROR when absent,
+ * PLB_TYPE_ERROR when the type is not a record. */
+PLB_API plb_status plb_type_field_index(const plb_type* type, const char* name,
+                                        int64_t* out_index, plb_error* err);
+
+/* True when the concrete type `candidate` is an instance of `pattern` (type variables,
+ * symbolic dims, kinds and ellipses bind consistently). */
+PLB_API plb_status plb_type_match(const plb_type* pattern, const plb_type* candidate,
+                                  bool* out_match, plb_error* err);
+
+/* ----- JSON and interchange formats -------------------------------------------------- */
+
+/* The JSON description of a type (see spec/). The caller frees *out_json with
+ * plb_string_free. */
+PLB_API plb_status plb_type_to_json(const plb_type* type, char** out_json, plb_error* err);
+/* Reads a type from its JSON description; malformed JSON gives PLB_PARSE_ERROR.
+ * *out_type is a new reference: release it with plb_type_release. */
+PLB_API plb_status plb_type_from_json(const char* json, size_t length, plb_type** out_type,
+                                      plb_error* err);
+
+/* Format strings of PEP 3118 (Python buffer protocol), the Arrow C Data Interface and
+ * NumPy dtype `.str`. Arrow: the top-level format of an ArrowSchema; nested types ("+s",
+ * "+l", ...) need their children, so plb_type_from_arrow reads leaf formats only.
+ * The to_* functions give PLB_NOT_IMPLEMENTED when the format cannot express the type;
+ * the caller frees *out_format with plb_string_free. The from_* functions give
+ * PLB_PARSE_ERROR for malformed text and PLB_NOT_IMPLEMENTED for valid formats without
+ * a datashape; *out_type is a new reference: release it with plb_type_release. */
+PLB_API plb_status plb_type_to_pep3118(const plb_type* type, char** out_format,
+                                       plb_error* err);
+PLB_API plb_status plb_type_from_pep3118(const char* format, size_t length,
+                                         plb_type** out_type, plb_error* err);
+PLB_API plb_status plb_type_to_arrow(const plb_type* type, char** out_format, plb_error* err);
+PLB_API plb_status plb_type_from_arrow(const char* format, size_t length, plb_type** out_type,
+                                       plb_error* err);
+PLB_API plb_status plb_type_to_numpy(const plb_type* type, char** out_dtype, plb_error* err);
+PLB_API plb_status plb_type_from_numpy(const char* dtype, size_t length, plb_type** out_type,
+                                       plb_error* err);
+/* A record's or tuple's NumPy dtype.descr as Python prints it, padding included, e.g.
+ * "[('x', '<i4'), ('', '|V4'), ('y', '<f8')]". The caller frees *out_descr with
+ * plb_string_free. */
+PLB_API plb_status plb_type_to_numpy_descr(const plb_type* type, char** out_descr,
+                                           plb_error* err);
+
+/* Layout-compatible with DLPack's DLDataType (dlpack.h is not needed to use it). */
+typedef struct plb_dlpack_dtype {
+  uint8_t code; /* DLDataTypeCode: 0 int, 1 uint, 2 float, 4 bfloat, 5 complex, 6 bool */
+  uint8_t bits;
+  uint16_t lanes;
+} plb_dlpack_dtype;
+
+/* The DLPack dtype of a scalar type; PLB_NOT_IMPLEMENTED when DLPack has none. */
+PLB_API plb_status plb_type_to_dlpack(const plb_type* type, plb_dlpack_dtype* out_dtype,
+                                      plb_error* err);
+/* The scalar type of a DLPack dtype; PLB_NOT_IMPLEMENTED for codes or widths without
+ * one. *out_type is a new reference: release it with plb_type_release. */
+PLB_API plb_status plb_type_from_dlpack(plb_dlpack_dtype dtype, plb_type** out_type,
+                                        plb_error* err);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PLURIBUS_H */
