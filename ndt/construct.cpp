@@ -97,11 +97,7 @@ void require(const Type& t, const char* what) {
   if (!t) invalid(fmt::format("{}: empty type", what));
 }
 
-void check_dim_element(const Type& element, const char* what) {
-  require(element, what);
-  if (element.kind() == Kind::Function)
-    invalid(fmt::format("{}: a dimension cannot hold a function type", what));
-}
+void check_dim_element(const Type& element, const char* what) { require(element, what); }
 
 Type make_dim_node(Node&& n, const Type& element) {
   n.ndim = 1 + element.ndim();
@@ -122,8 +118,6 @@ void lay_out(Node& n, const std::vector<FieldSpec>& specs, const RecordOptions& 
   bool all_concrete = true;
   for (const auto& f : specs) {
     require(f.type, what);
-    if (f.type.kind() == Kind::Function)
-      invalid(fmt::format("{}: a function type cannot be a member", what));
     if (f.align && !is_power_of_two(f.align))
       invalid(fmt::format("{}: |align={}| is not a power of two", what, f.align));
     if (f.pack && !is_power_of_two(f.pack))
@@ -226,7 +220,8 @@ Type make_any_fixed_dim(const Type& element) {
 
 Type make_ellipsis_dim(std::string_view name, const Type& element) {
   check_dim_element(element, "ellipsis");
-  if (element.has_ellipsis()) invalid("only one ellipsis is allowed among the dimensions");
+  for (Type d = element; d.is_dim(); d = d.child())
+    if (d.kind() == Kind::EllipsisDim) invalid("only one ellipsis is allowed among the dimensions");
   Node n(Kind::EllipsisDim);
   n.name = name;
   n.flags = detail::kEllipsis;
@@ -328,7 +323,7 @@ Type make_char(Encoding enc) {
 }
 
 Type make_fixed_string(int64_t length, Encoding enc) {
-  if (length < 0) invalid(fmt::format("fixed_string: negative length {}", length));
+  if (length < 1) invalid(fmt::format("fixed_string: the length must be positive, not {}", length));
   Node n(Kind::FixedString);
   n.a = length;
   n.encoding = enc;
@@ -446,7 +441,6 @@ Type make_union(std::vector<std::pair<std::string, Type>> members) {
     require(t, "union");
     if (name.empty()) invalid("union: empty member name");
     if (!seen.insert(name).second) invalid(fmt::format("union: duplicate member '{}'", name));
-    if (t.kind() == Kind::Function) invalid("union: a function type cannot be a member");
     n.flags |= inherit_flags(t);
     if (t.is_concrete()) {
       max_size = std::max(max_size, t.size());

@@ -61,6 +61,7 @@ struct Item {
 
 struct Group {
   std::vector<Item> items;
+  bool trailing_comma = false;
   bool arrow = false;
   Type output;
   std::size_t pos = 0;
@@ -75,7 +76,9 @@ struct Source {
 Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype);
 Type build_named(const Source& src, const std::string& name, const Args& args, std::size_t pos);
 Type build_group(const Source& src, const Group& group);
-Type build_record(const Source& src, const std::vector<Item>& items, std::size_t pos);
+Type build_record(const Source& src, const std::vector<Item>& items, bool trailing_comma,
+                  std::size_t pos);
+Type build_native_endian(const Source& src, const Type& t, std::size_t pos);
 Type build_union(const Source& src,
                  const std::vector<std::pair<std::string, Type>>& members, std::size_t pos);
 Type build_top(const Source& src, const std::vector<Type>& list, bool arrow,

@@ -82,6 +82,10 @@ const std::unordered_map<std::string_view, Type>& builtin_names() {
       {"FixedStringKind", primitive(Kind::FixedStringKind)},
       {"FixedBytes", primitive(Kind::FixedBytesKind)},
       {"FixedBytesKind", primitive(Kind::FixedBytesKind)},
+      // ndtypes' lower-case kind spellings.
+      {"signed", primitive(Kind::Signed)},
+      {"unsigned", primitive(Kind::Unsigned)},
+      {"float", primitive(Kind::Float)},
   };
   return *table;
 }
@@ -328,7 +332,7 @@ Type build_constructor(const ArgReader& r) {
 }
 
 bool is_dim_word(std::string_view name) {
-  return name == "var" || name == "fixed" || name == "Fixed" || name == "array";
+  return name == "var" || name == "fixed" || name == "Fixed" || name == "array" || name == "Dim";
 }
 
 }  // namespace
@@ -390,10 +394,17 @@ Type build_one_dim(const Source& src, const Dim& d, const Type& element, int64_t
     return make_var_dim(element);
   }
   if (name == "fixed") {
-    r.check({"shape", "step"}, 1);
+    r.check({"shape", "step", "stride"}, 1);
     const Arg* s = r.positional(0) ? r.positional(0) : r.keyword("shape");
     if (!s) r.error(d.args.pos, "missing the shape");
     int64_t shape = r.integer(*s, "the shape");
+    if (r.keyword("step") && r.keyword("stride"))
+      r.error(r.keyword("stride")->pos, "give step= (in items) or stride= (in bytes), not both");
+    if (const Arg* stride = r.keyword("stride")) {
+      int64_t bytes = r.integer(*stride, "stride=");
+      if (itemsize < 0) r.error(stride->pos, "stride= needs a concrete element type");
+      return at(src, d.pos, [&] { return make_fixed_dim(shape, element, bytes); });
+    }
     if (const Arg* step = r.keyword("step")) {
       int64_t k = r.integer(*step, "step=");
       if (itemsize < 0) r.error(step->pos, "step= needs a concrete element type");
@@ -422,6 +433,7 @@ void check_offsets(const Source& src, const std::vector<Dim>& dims) {
     const Arg* o = nullptr;
     for (const auto& a : d.args.list)
       if (a.key == "offsets") o = &a;
+    if (!o) fail(src, d.args.pos, "var: missing offsets=");
     if (o->value.kind != ArgValue::List || o->value.list.size() < 2)
       fail(src, o->pos, "var: offsets= must be a list of at least two integers");
     int64_t prev = 0;
@@ -450,6 +462,13 @@ void check_offsets(const Source& src, const std::vector<Dim>& dims) {
 Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype) {
   check_offsets(src, dims);
   const int64_t itemsize = dtype.is_concrete() ? dtype.size() : -1;
+  // A '!' orders the whole run of fixed dims after it; a second '!' in that run is an error.
+  bool in_fortran_run = false;
+  for (const Dim& d : dims) {
+    const bool fixed = d.kind == Dim::Fixed || (d.kind == Dim::Named && d.name == "fixed");
+    if (d.fortran && in_fortran_run) fail(src, d.pos, "'!' already applies to this dimension");
+    in_fortran_run = fixed && (in_fortran_run || d.fortran);
+  }
   Type cur = dtype;
   for (std::size_t i = dims.size(); i-- > 0;) {
     const Dim& d = dims[i];
@@ -530,7 +549,20 @@ std::vector<FieldSpec> members(const Source& src, const std::vector<Item>& items
 
 }  // namespace
 
-Type build_record(const Source& src, const std::vector<Item>& items, std::size_t pos) {
+void check_trailing_comma(const Source& src, const std::vector<Item>& items, bool trailing) {
+  if (trailing && !items.empty() && items.back().kind == Item::Variadic)
+    fail(src, items.back().pos, "'...' ends the list: no ',' may follow it");
+}
+
+Type build_native_endian(const Source& src, const Type& t, std::size_t pos) {
+  if (!(t.is_integer() || t.is_float() || t.is_complex() || t.kind() == Kind::Bool))
+    fail(src, pos, fmt::format("a byte-order prefix applies to a number type, not '{}'", t.str()));
+  return t;  // '<' and '=' both name the native little-endian layout
+}
+
+Type build_record(const Source& src, const std::vector<Item>& items, bool trailing_comma,
+                  std::size_t pos) {
+  check_trailing_comma(src, items, trailing_comma);
   RecordOptions options;
   auto fields = members(src, items, options, "record");
   for (std::size_t i = 0; i < fields.size(); ++i)
@@ -541,6 +573,7 @@ Type build_record(const Source& src, const std::vector<Item>& items, std::size_t
 }
 
 Type build_group(const Source& src, const Group& group) {
+  check_trailing_comma(src, group.items, group.trailing_comma);
   if (!group.arrow) {
     for (const Item& item : group.items)
       if (item.named)
@@ -592,21 +625,40 @@ Type build_top(const Source& src, const std::vector<Type>& list, bool arrow,
     return at(src, pos, [&] { return make_function(list, {}, outputs); });
   }
   if (list.size() == 1) return list[0];
-  if (list[0].kind() == Kind::Function) {
-    // `(A) -> B, C`: the comma continues the outputs of the signature.
-    const Type& f = list[0];
-    std::vector<Type> positional, outs(f.outputs().begin(), f.outputs().end());
-    std::vector<std::pair<std::string, Type>> keywords;
-    for (int64_t i = 0; i < f.npositional(); ++i) positional.push_back(f.fields()[i].type);
-    for (std::size_t i = f.npositional(); i < f.fields().size(); ++i)
-      keywords.emplace_back(f.fields()[i].name, f.fields()[i].type);
-    outs.insert(outs.end(), list.begin() + 1, list.end());
-    return at(src, pos, [&] {
-      return make_function(std::move(positional), std::move(keywords), std::move(outs),
-                           f.variadic(), f.kw_variadic());
-    });
+  // `(A) -> B, C` or `A, (B, ...) -> C, D`: the arrow was read with the parenthesised group
+  // before it, but it belongs to the whole list: what precedes the group are arguments, the
+  // group itself is the last argument (a tuple) unless it is the whole argument list, and
+  // what follows continues the outputs.
+  std::size_t k = 0;
+  while (k < list.size() && list[k].kind() != Kind::Function) ++k;
+  if (k == list.size()) fail(src, src.input.find(','), "expected '->' after a list of arguments");
+  const Type& f = list[k];
+  std::vector<Type> positional(list.begin(), list.begin() + k);
+  std::vector<std::pair<std::string, Type>> keywords;
+  std::vector<Type> group_members;
+  for (int64_t i = 0; i < f.npositional(); ++i) group_members.push_back(f.fields()[i].type);
+  for (std::size_t i = f.npositional(); i < f.fields().size(); ++i)
+    keywords.emplace_back(f.fields()[i].name, f.fields()[i].type);
+  bool variadic = f.variadic(), kw_variadic = f.kw_variadic();
+  if (k == 0) {
+    positional = std::move(group_members);
+  } else {
+    if (!keywords.empty() || kw_variadic) fail(src, pos, "a tuple argument has no names");
+    std::vector<FieldSpec> members;
+    for (auto& t : group_members) members.push_back({"", t, 0, 0});
+    RecordOptions options;
+    options.variadic = variadic;
+    positional.push_back(at(src, pos, [&] { return ndt::make_tuple(members, options); }));
+    variadic = false;
   }
-  fail(src, src.input.find(','), "expected '->' after a list of arguments");
+  std::vector<Type> outs(f.outputs().begin(), f.outputs().end());
+  outs.insert(outs.end(), list.begin() + k + 1, list.end());
+  for (std::size_t i = k + 1; i < list.size(); ++i)
+    if (list[i].kind() == Kind::Function) fail(src, pos, "a signature has one '->'");
+  return at(src, pos, [&] {
+    return make_function(std::move(positional), std::move(keywords), std::move(outs), variadic,
+                         kw_variadic);
+  });
 }
 
 }  // namespace parser

@@ -1,5 +1,7 @@
 // The datashape grammar in Boost.Spirit X3: the only translation unit that includes X3.
 // It recognises the syntax and hands each construct to the builders in build.cpp.
+#include <charconv>
+
 #include <boost/spirit/home/x3.hpp>
 
 #include "parser/ast.hpp"
@@ -19,6 +21,7 @@ struct State {
   const Source* src;
   It begin;
   int depth = 0;
+  std::vector<std::size_t> marks;  // start offsets of the enclosing mark[] scopes
 };
 struct state_tag;
 
@@ -26,9 +29,10 @@ template <typename Ctx>
 State& state(const Ctx& ctx) {
   return x3::get<state_tag>(ctx).get();
 }
+// The start of the innermost mark[] scope: the position of the construct being built.
 template <typename Ctx>
 std::size_t where(const Ctx& ctx) {
-  return static_cast<std::size_t>(x3::_where(ctx).begin() - state(ctx).begin);
+  return state(ctx).marks.back();
 }
 template <typename Ctx>
 const Source& source(const Ctx& ctx) {
@@ -111,7 +115,8 @@ struct StringParser : x3::parser<StringParser> {
       if (it == last) fail(src, base, "unterminated string literal");
       char c = *it;
       if (c == quote) break;
-      if (c == '\n') fail(src, base, "unterminated string literal (newline inside)");
+      if (c == '\n' || c == '\r')
+        fail(src, base, "unterminated string literal (a raw line break inside; write \\n)");
       if (c != '\\') {
         out += c;
         ++it;
@@ -190,12 +195,81 @@ struct GuardGen {
 };
 constexpr GuardGen guard{};
 
+// Records where its subject starts (after blanks), for the actions inside it.
+template <typename Subject>
+struct MarkParser : x3::unary_parser<Subject, MarkParser<Subject>> {
+  using base_type = x3::unary_parser<Subject, MarkParser<Subject>>;
+  static bool const is_pass_through_unary = true;
+  static bool const handles_container = Subject::handles_container;
+  constexpr MarkParser(Subject const& s) : base_type(s) {}
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+    State& st = state(ctx);
+    It at = first;
+    x3::skip_over(at, last, ctx);
+    st.marks.push_back(static_cast<std::size_t>(at - st.begin));
+    struct Pop {
+      std::vector<std::size_t>& marks;
+      ~Pop() { marks.pop_back(); }
+    } pop{st.marks};
+    return this->subject.parse(first, last, ctx, rctx, attr);
+  }
+};
+struct MarkGen {
+  template <typename Subject>
+  constexpr MarkParser<typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& subject) const {
+    return {x3::as_parser(subject)};
+  }
+};
+constexpr MarkGen mark{};
+
 constexpr IdentParser ident{};
 constexpr StringParser string_lit{};
 constexpr KeywordParser kw_of{"of"};
 const auto uint64_ = x3::uint_parser<int64_t>();
 const auto int64_ = x3::int_parser<int64_t>();
-const auto double_ = x3::real_parser<double, x3::strict_real_policies<double>>();
+// A real literal with a '.' or an exponent, converted with correct rounding (from_chars).
+struct DoubleParser : x3::parser<DoubleParser> {
+  using attribute_type = double;
+  static bool const has_attribute = true;
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
+    x3::skip_over(first, last, ctx);
+    It it = first;
+    auto digits = [&] {
+      It start = it;
+      while (it != last && *it >= '0' && *it <= '9') ++it;
+      return it != start;
+    };
+    if (it != last && (*it == '-' || *it == '+')) ++it;
+    bool mantissa = digits();
+    bool real = false;
+    if (it != last && *it == '.') {
+      ++it;
+      real = true;
+      mantissa = digits() || mantissa;
+    }
+    if (!mantissa) return false;
+    if (it != last && (*it == 'e' || *it == 'E')) {
+      It save = it++;
+      if (it != last && (*it == '-' || *it == '+')) ++it;
+      if (digits()) real = true;
+      else it = save;
+    }
+    if (!real) return false;
+    const char* begin = first + (*first == '+');
+    double value;
+    auto [end, ec] = std::from_chars(begin, it, value);
+    if (ec != std::errc() || end != it)
+      fail(source(ctx), static_cast<std::size_t>(first - state(ctx).begin),
+           "floating-point literal out of range");
+    attr = value;
+    first = it;
+    return true;
+  }
+};
+constexpr DoubleParser double_{};
 
 // ----- rules ----------------------------------------------------------------------------
 
@@ -236,25 +310,25 @@ x3::rule<class field_attr_class, std::pair<std::string, int64_t>> const field_at
 
 // top: `T`, `A, B -> C`, `(A, B) -> C, D`
 auto const top_def =
-    (x3::expect[ds] % ',')[([](auto& ctx) { x3::_val(ctx).list = std::move(x3::_attr(ctx)); })] >>
+    mark[(x3::expect[ds] % ',')[([](auto& ctx) { x3::_val(ctx).list = std::move(x3::_attr(ctx)); })] >>
     -(x3::lit("->")[([](auto& ctx) {
         x3::_val(ctx).arrow = true;
         x3::_val(ctx).arrow_pos = where(ctx);
       })] >
       (ds % ',')[([](auto& ctx) { x3::_val(ctx).outputs = std::move(x3::_attr(ctx)); })]) >
-    x3::eoi;
+    x3::eoi];
 
 auto const build_ds = [](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx) = build_datashape(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a));
 };
-auto const ds_def = guard[(+dim > dtype)[build_ds] |
-                          dtype[([](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); })]];
+auto const ds_def = mark[guard[(+dim > dtype)[build_ds] |
+                          dtype[([](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); })]]];
 
 auto const set_val = [](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); };
 
 auto const dtype_def =
-    (x3::lit('?') > ds)[([](auto& ctx) {
+    mark[(x3::lit('?') > ds)[([](auto& ctx) {
       try {
         x3::_val(ctx) = make_option(x3::_attr(ctx));
       } catch (const Error& e) {
@@ -262,11 +336,19 @@ auto const dtype_def =
       }
     })] |
     (x3::lit('&') > ds)[([](auto& ctx) { x3::_val(ctx) = make_pointer(x3::_attr(ctx)); })] |
-    group[set_val] | record[set_val] | union_type[set_val] | named[set_val];
+    ((x3::lit('<') | x3::lit('=')) > named)[([](auto& ctx) {
+      x3::_val(ctx) = build_native_endian(source(ctx), x3::_attr(ctx), where(ctx));
+    })] |
+    (x3::lit('>') > named)[([](auto& ctx) {
+      fail(source(ctx), where(ctx), "big-endian data ('>') is not supported: Pluribus data is "
+                                    "little-endian");
+    })] |
+    (x3::lit('[') >> union_type > x3::lit(']'))[set_val] |
+    group[set_val] | record[set_val] | union_type[set_val] | named[set_val]];
 
 // A dimension, including its `*`: `10 *`, `var *`, `N *`, `Dims... *`, `!3 *`, `Fixed**2 *`.
 auto const dim_def =
-    x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
+    mark[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
     -x3::lit('!')[([](auto& ctx) { x3::_val(ctx).fortran = true; })] >>
     (uint64_[([](auto& ctx) {
        x3::_val(ctx).kind = Dim::Fixed;
@@ -285,16 +367,16 @@ auto const dim_def =
      })]) >>
     -(x3::lit("**") > (uint64_[([](auto& ctx) { x3::_val(ctx).power_int = x3::_attr(ctx); })] |
                        ident[([](auto& ctx) { x3::_val(ctx).power_name = x3::_attr(ctx); })])) >>
-    x3::lit('*');
+    x3::lit('*')];
 
 auto const push_arg = [](auto& ctx) { x3::_val(ctx).list.push_back(std::move(x3::_attr(ctx))); };
 auto const args_def =
-    (x3::lit('[')[([](auto& ctx) {
+    mark[(x3::lit('[')[([](auto& ctx) {
        x3::_val(ctx).brackets = true;
        x3::_val(ctx).pos = where(ctx);
      })] > -(arg[push_arg] % ',') > x3::lit(']')) |
     (x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
-     -(arg[push_arg] % ',') > x3::lit(')'));
+     -(arg[push_arg] % ',') > x3::lit(')'))];
 auto const args_opt_def =
     args[([](auto& ctx) {
       x3::_val(ctx) = std::move(x3::_attr(ctx));
@@ -302,7 +384,7 @@ auto const args_opt_def =
     })] |
     x3::eps;
 
-auto const arg_def = (ident >> x3::lit('=') > arg_value)[([](auto& ctx) {
+auto const arg_def = mark[(ident >> x3::lit('=') > arg_value)[([](auto& ctx) {
                        auto& a = x3::_attr(ctx);
                        x3::_val(ctx).key = std::move(fusion::at_c<0>(a));
                        x3::_val(ctx).value = std::move(fusion::at_c<1>(a));
@@ -311,9 +393,9 @@ auto const arg_def = (ident >> x3::lit('=') > arg_value)[([](auto& ctx) {
                      arg_value[([](auto& ctx) {
                        x3::_val(ctx).value = std::move(x3::_attr(ctx));
                        x3::_val(ctx).pos = x3::_val(ctx).value.pos;
-                     })];
+                     })]];
 
-auto const arg_value_def = guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
+auto const arg_value_def = mark[guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
     (double_[([](auto& ctx) {
        x3::_val(ctx).kind = ArgValue::Double;
        x3::_val(ctx).d = x3::_attr(ctx);
@@ -331,62 +413,63 @@ auto const arg_value_def = guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = wh
      ds[([](auto& ctx) {
        x3::_val(ctx).kind = ArgValue::Datashape;
        x3::_val(ctx).type = std::move(x3::_attr(ctx));
-     })])];
+     })])]];
 
 // Tuples and function signatures: `(int8, int64 |pack=1|, align=16)`, `(A, x: B, ...) -> C`.
+auto const set_trailing = [](auto& ctx) { x3::_val(ctx).trailing_comma = true; };
 auto const push_item = [](auto& ctx) {
   x3::_val(ctx).items.push_back(std::move(x3::_attr(ctx)));
 };
 x3::rule<class group_acc_class, Group> const group_acc = "tuple or function signature";
 auto const group_acc_def =
-    x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
-    -(group_item[push_item] % ',') >
-    -x3::lit(',') > x3::lit(')') >
+    mark[x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
+    -(group_item[push_item] % ',') > -x3::lit(',')[set_trailing] > x3::lit(')') >
     -(x3::lit("->") > ds[([](auto& ctx) {
         x3::_val(ctx).arrow = true;
         x3::_val(ctx).output = std::move(x3::_attr(ctx));
-      })]);
+      })])];
 auto const group_def =
     group_acc[([](auto& ctx) { x3::_val(ctx) = build_group(source(ctx), x3::_attr(ctx)); })];
 
 struct RecordAcc {
   std::vector<Item> items;
+  bool trailing_comma = false;
   std::size_t pos = 0;
 };
 x3::rule<class record_acc_class, RecordAcc> const record_acc = "record";
 auto const record_acc_def =
-    x3::lit('{')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
-    -(record_item[push_item] % ',') > -x3::lit(',') >
-    x3::lit('}');
+    mark[x3::lit('{')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
+    -(record_item[push_item] % ',') > -x3::lit(',')[set_trailing] > x3::lit('}')];
 auto const record_def = record_acc[([](auto& ctx) {
-  x3::_val(ctx) = build_record(source(ctx), x3::_attr(ctx).items, x3::_attr(ctx).pos);
+  x3::_val(ctx) = build_record(source(ctx), x3::_attr(ctx).items, x3::_attr(ctx).trailing_comma,
+                               x3::_attr(ctx).pos);
 })];
 
-auto const item_variadic_def = x3::lit("...")[([](auto& ctx) {
+auto const item_variadic_def = mark[(x3::lit("...") >> !x3::lit('*'))[([](auto& ctx) {
   x3::_val(ctx).kind = Item::Variadic;
   x3::_val(ctx).pos = where(ctx);
-})];
-auto const item_attribute_def = (ident >> x3::lit('=') > int64_)[([](auto& ctx) {
+})]];
+auto const item_attribute_def = mark[(ident >> x3::lit('=') > int64_)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx).kind = Item::Attribute;
   x3::_val(ctx).name = std::move(fusion::at_c<0>(a));
   x3::_val(ctx).value = fusion::at_c<1>(a);
   x3::_val(ctx).pos = where(ctx);
-})];
-auto const item_named_def = (field_name >> x3::lit(':') > item_positional)[([](auto& ctx) {
+})]];
+auto const item_named_def = mark[(field_name >> x3::lit(':') > item_positional)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx) = std::move(fusion::at_c<1>(a));
   x3::_val(ctx).named = true;
   x3::_val(ctx).name = std::move(fusion::at_c<0>(a));
   x3::_val(ctx).pos = where(ctx);
-})];
-auto const item_positional_def = (ds >> field_attrs)[([](auto& ctx) {
+})]];
+auto const item_positional_def = mark[(ds >> field_attrs)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx).kind = Item::Member;
   x3::_val(ctx).type = std::move(fusion::at_c<0>(a));
   x3::_val(ctx).field_attrs = std::move(fusion::at_c<1>(a).list);
   x3::_val(ctx).pos = where(ctx);
-})];
+})]];
 auto const group_item_def = item_variadic | item_attribute | item_named | item_positional;
 auto const record_item_def = item_variadic | item_attribute | item_named;
 auto const field_name_def = ident[set_val] | string_lit[set_val];
@@ -398,19 +481,19 @@ auto const field_attr_def = (ident >> x3::lit('=') > int64_)[([](auto& ctx) {
 })];
 
 // Tagged unions: `Int of int64 | Name of string`.
-auto const union_member_def = (ident >> kw_of > ds)[([](auto& ctx) {
+auto const union_member_def = mark[(ident >> kw_of > ds)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx) = {std::move(fusion::at_c<0>(a)), std::move(fusion::at_c<1>(a))};
-})];
-auto const union_type_def = (union_member % '|')[([](auto& ctx) {
+})]];
+auto const union_type_def = mark[(union_member % '|')[([](auto& ctx) {
   x3::_val(ctx) = build_union(source(ctx), x3::_attr(ctx), where(ctx));
-})];
+})]];
 
 // Names with optional constructor arguments: `int64`, `T`, `fixed_string[10, 'ascii']`.
-auto const named_def = (ident >> args_opt)[([](auto& ctx) {
+auto const named_def = mark[(ident >> args_opt)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx) = build_named(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a), where(ctx));
-})];
+})]];
 
 BOOST_SPIRIT_DEFINE(top, ds, dtype, dim, args, args_opt, arg, arg_value, group, group_acc,
                     record, record_acc, item_variadic, item_attribute, item_named,
