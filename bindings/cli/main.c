@@ -18,7 +18,8 @@ static const char usage_text[] =
     "equivalents where they exist.\n"
     "\n"
     "  --json    print one JSON object (keys: canonical, kind, concrete, size, alignment,\n"
-    "            ndim, shape, strides, dtype, fields, pep3118, arrow, numpy, dlpack);\n"
+    "            ndim, shape, strides, dtype, fields, pep3118, arrow, numpy,\n"
+    "            numpy_descr, dlpack);\n"
     "            unknown values (sizes of abstract types, extents of var or symbolic\n"
     "            dims, missing formats) are null\n"
     "  --stdin   read one datashape per line and write one line per input: the\n"
@@ -130,6 +131,7 @@ typedef struct description {
   char* pep3118;
   char* arrow;
   char* numpy;
+  char* numpy_descr; /* records and tuples */
   bool has_dlpack;
   plb_dlpack_dtype dlpack;
 } description;
@@ -186,6 +188,7 @@ static void describe(const plb_type* type, description* d, plb_error* err) {
   plb_type_to_pep3118(type, &d->pep3118, err);
   plb_type_to_arrow(type, &d->arrow, err);
   plb_type_to_numpy(type, &d->numpy, err);
+  if (d->has_fields) plb_type_to_numpy_descr(type, &d->numpy_descr, err);
   d->has_dlpack = plb_type_to_dlpack(type, &d->dlpack, err) == PLB_OK;
   plb_error_clear(err);
 }
@@ -206,6 +209,7 @@ static void free_description(description* d) {
   plb_string_free(d->pep3118);
   plb_string_free(d->arrow);
   plb_string_free(d->numpy);
+  plb_string_free(d->numpy_descr);
 }
 
 /* ----- output ------------------------------------------------------------------------- */
@@ -249,6 +253,7 @@ static void print_text(FILE* out, const description* d) {
   if (d->pep3118) fprintf(out, "pep3118     %s\n", d->pep3118);
   if (d->arrow) fprintf(out, "arrow       %s\n", d->arrow);
   if (d->numpy) fprintf(out, "numpy       %s\n", d->numpy);
+  if (d->numpy_descr) fprintf(out, "numpy       %s\n", d->numpy_descr);
   if (d->has_dlpack)
     fprintf(out, "dlpack      code %u, bits %u, lanes %u\n", (unsigned)d->dlpack.code,
             (unsigned)d->dlpack.bits, (unsigned)d->dlpack.lanes);
@@ -305,6 +310,7 @@ static void print_json(FILE* out, const description* d) {
   json_optional_string(out, "pep3118", d->pep3118);
   json_optional_string(out, "arrow", d->arrow);
   json_optional_string(out, "numpy", d->numpy);
+  if (d->has_fields) json_optional_string(out, "numpy_descr", d->numpy_descr);
   if (d->has_dlpack)
     fprintf(out, ", \"dlpack\": {\"code\": %u, \"bits\": %u, \"lanes\": %u}",
             (unsigned)d->dlpack.code, (unsigned)d->dlpack.bits, (unsigned)d->dlpack.lanes);
