@@ -735,6 +735,7 @@ TEST_CASE("match_signature: parsed signatures") {
   // The ndtypes spelling of `(... * float64, ... * float64) -> ... * float64`.
   const char* add = "... * float64, ... * float64 -> ... * float64";
   CHECK(parse(add) == fn({ell("", float64), ell("", float64)}, {ell("", float64)}));
+  CHECK(parse("(... * float64, ... * float64) -> ... * float64") == parse(add));
   CHECK(output(add, {"2 * 3 * float64", "3 * float64"}) == parse("2 * 3 * float64"));
   CHECK(output(add, {"4 * 1 * float64", "1 * 5 * float64"}) == parse("4 * 5 * float64"));
   CHECK_FALSE(output(add, {"3 * float64", "4 * float64"}));
