@@ -154,6 +154,20 @@ void lay_out(Node& n, const std::vector<FieldSpec>& specs, const RecordOptions& 
   n.flags |= detail::kConcrete;
 }
 
+// Names must be distinct: a quadratic scan for the usual few, a hash set beyond.
+template <typename T, typename Name>
+void check_unique_names(const std::vector<T>& items, Name name, const char* what) {
+  if (items.size() <= 32) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (name(items[i]) == name(items[j])) invalid(fmt::format("{} '{}'", what, name(items[i])));
+    return;
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const auto& item : items)
+    if (!seen.insert(name(item)).second) invalid(fmt::format("{} '{}'", what, name(item)));
+}
+
 }  // namespace
 
 Type primitive(Kind kind) {
@@ -422,10 +436,8 @@ Type make_tuple(std::vector<FieldSpec> members, const RecordOptions& options) {
 
 Type make_record(std::vector<FieldSpec> fields, const RecordOptions& options) {
   Node n(Kind::Record);
-  std::unordered_set<std::string_view> seen;
-  for (const auto& f : fields)
-    if (!seen.insert(f.name).second)
-      invalid(fmt::format("record: duplicate field name '{}'", f.name));
+  check_unique_names(fields, [](const FieldSpec& f) -> std::string_view { return f.name; },
+                     "record: duplicate field name");
   lay_out(n, fields, options, "record");
   return detail::intern(std::move(n));
 }

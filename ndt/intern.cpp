@@ -1,7 +1,10 @@
-// Hash-consing of type nodes: one shared node per distinct type, freed with its last
-// handle. Primitive nodes are immortal singletons that are never counted.
+// Hash-consing of type nodes: one shared node per distinct type. A node whose last handle
+// goes away stays in the table for a while (a bounded ring per shard of recently unused
+// nodes) so that parsing the same type again finds it instead of rebuilding it; the ring
+// bounds the memory kept. Primitive nodes are immortal singletons that are never counted.
 #include <array>
 #include <cstring>
+#include <utility>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -11,9 +14,14 @@
 namespace pluribus::ndt::detail {
 namespace {
 
+constexpr std::size_t kRecentPerShard = 64;
+
 struct Shard {
   std::mutex mutex;
   std::unordered_multimap<std::size_t, Node*> nodes;
+  // Recently unused nodes (count 0 when they entered; a lookup may revive them).
+  std::array<Node*, kRecentPerShard> recent{};
+  std::size_t next = 0;
 };
 
 constexpr std::size_t kShards = 64;
@@ -40,20 +48,33 @@ void release(const Node* node) noexcept {
   if (!node || (node->flags & kImmortal)) return;
   const std::size_t hash = node->hash;  // read while we still hold a reference
   if (node->refcount.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  // The count reached zero: a lookup may still resurrect the node under the shard lock,
-  // so delete only if it is still in the table with a zero count.
+  // The count reached zero. Under the shard lock (where lookups revive nodes) park the node
+  // in the ring of recently unused ones; the node it displaces is freed if still unused.
   Node* doomed = nullptr;
   {
     Shard& shard = shard_for(hash);
     std::lock_guard lock(shard.mutex);
+    Node* n = const_cast<Node*>(node);
+    // Only a node still in the table can be touched: if another release already freed
+    // it, it is gone from the table and `node` must not be dereferenced.
+    bool present = false;
     auto [first, last] = shard.nodes.equal_range(hash);
-    for (auto it = first; it != last; ++it) {
-      if (it->second == node) {
-        if (node->refcount.load(std::memory_order_acquire) == 0) {
-          doomed = it->second;
-          shard.nodes.erase(it);
+    for (auto it = first; it != last; ++it) present |= it->second == node;
+    if (!present || n->refcount.load(std::memory_order_acquire) != 0 || n->in_recent) return;
+    n->in_recent = true;
+    Node* old = std::exchange(shard.recent[shard.next], n);
+    shard.next = (shard.next + 1) % kRecentPerShard;
+    if (old) {
+      old->in_recent = false;
+      if (old->refcount.load(std::memory_order_acquire) == 0) {
+        auto [f, l] = shard.nodes.equal_range(old->hash);
+        for (auto it = f; it != l; ++it) {
+          if (it->second == old) {
+            shard.nodes.erase(it);
+            break;
+          }
         }
-        break;
+        doomed = old;
       }
     }
   }
@@ -66,11 +87,11 @@ std::size_t shallow_hash(const Node& n) noexcept {
                  (std::size_t(n.kw_variadic) << 9));
   h = mix(h, static_cast<std::size_t>(n.a));
   h = mix(h, static_cast<std::size_t>(n.b));
-  h = mix(h, std::hash<std::string>()(n.name));
-  h = mix(h, n.child ? n.child.hash() : 0);
-  h = mix(h, n.child2 ? n.child2.hash() : 0);
+  if (!n.name.empty()) h = mix(h, std::hash<std::string>()(n.name));
+  if (n.child) h = mix(h, n.child.hash());
+  if (n.child2) h = mix(h, n.child2.hash());
   for (const auto& f : n.fields) {
-    h = mix(h, std::hash<std::string>()(f.name));
+    if (!f.name.empty()) h = mix(h, std::hash<std::string>()(f.name));
     h = mix(h, f.type.hash());
     h = mix(h, static_cast<std::size_t>(f.align));
   }

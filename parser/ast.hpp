@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +41,11 @@ struct Args {
 struct Dim {
   enum Kind { Fixed, Named, Ellipsis } kind = Fixed;
   int64_t shape = 0;   // Fixed
-  std::string name;    // Named: `var`, `fixed`, `Fixed`, `array`, `N`; Ellipsis: maybe ""
+  std::string_view name;  // Named: `var`, `fixed`, `Fixed`, `array`, `N`; Ellipsis: maybe ""
   Args args;           // Named: fixed(shape=.., step=..), var(offsets=[..]), fixed[3]
   bool fortran = false;                 // a `!` before this dim
   std::optional<int64_t> power_int;     // D**3
-  std::string power_name;               // D**N
+  std::string_view power_name;          // D**N
   std::size_t pos = 0;
 };
 
@@ -73,8 +74,8 @@ struct Source {
   bool require_concrete = false;
 };
 
-Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype);
-Type build_named(const Source& src, const std::string& name, const Args& args, std::size_t pos);
+Type build_datashape(const Source& src, std::span<const Dim> dims, const Type& dtype);
+Type build_named(const Source& src, std::string_view name, const Args& args, std::size_t pos);
 Type build_group(const Source& src, const Group& group);
 Type build_record(const Source& src, const std::vector<Item>& items, bool trailing_comma,
                   std::size_t pos);

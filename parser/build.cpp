@@ -115,7 +115,7 @@ std::optional<Encoding> encoding_from(std::string_view s) {
 
 struct ArgReader {
   const Source& src;
-  const std::string& ctor;
+  std::string_view ctor;
   const Args& args;
   std::size_t pos;
 
@@ -236,7 +236,7 @@ Type build_categorical(const ArgReader& r) {
 }
 
 Type build_constructor(const ArgReader& r) {
-  const std::string& name = r.ctor;
+  std::string_view name = r.ctor;
   if (name == "fixed_string") {
     r.check({}, 2);
     int64_t n = r.integer(r.required(0, "the length"), "the length");
@@ -341,7 +341,7 @@ void fail(const Source& src, std::size_t pos, const std::string& message) {
   throw_parse_error(src.input, pos, message);
 }
 
-Type build_named(const Source& src, const std::string& name, const Args& args, std::size_t pos) {
+Type build_named(const Source& src, std::string_view name, const Args& args, std::size_t pos) {
   if (args.present) return build_constructor(ArgReader{src, name, args, pos});
   const auto& names = builtin_names();
   if (auto it = names.find(name); it != names.end()) return it->second;
@@ -371,14 +371,14 @@ int64_t checked_step(int64_t step, int64_t itemsize) {
 }
 
 Type build_one_dim(const Source& src, const Dim& d, const Type& element, int64_t itemsize) {
-  const std::string& name = d.name;
+  std::string_view name = d.name;
   switch (d.kind) {
     case Dim::Fixed:
       return at(src, d.pos, [&] { return make_fixed_dim(d.shape, element); });
     case Dim::Ellipsis:
       if (!name.empty() && !is_upper(name[0]) && name != "var" && name != "array")
         fail(src, d.pos, fmt::format("an ellipsis name must be capitalised, not '{}'", name));
-      return at(src, d.pos, [&] { return make_ellipsis_dim(name == "array" ? "var" : name, element); });
+      return at(src, d.pos, [&] { return make_ellipsis_dim(name == "array" ? std::string_view("var") : name, element); });
     case Dim::Named:
       break;
   }
@@ -422,7 +422,7 @@ Type build_one_dim(const Source& src, const Dim& d, const Type& element, int64_t
 
 // ndtypes' var(offsets=[...]): each list starts at 0 and never decreases, and an inner
 // list has one entry more than the last offset of the list outside it.
-void check_offsets(const Source& src, const std::vector<Dim>& dims) {
+void check_offsets(const Source& src, std::span<const Dim> dims) {
   const Arg* outer = nullptr;
   for (const Dim& d : dims) {
     if (d.kind != Dim::Named || (d.name != "var" && d.name != "array") || !d.args.present) {
@@ -459,7 +459,7 @@ void check_offsets(const Source& src, const std::vector<Dim>& dims) {
 
 }  // namespace
 
-Type build_datashape(const Source& src, const std::vector<Dim>& dims, const Type& dtype) {
+Type build_datashape(const Source& src, std::span<const Dim> dims, const Type& dtype) {
   check_offsets(src, dims);
   const int64_t itemsize = dtype.is_concrete() ? dtype.size() : -1;
   // A '!' orders the whole run of fixed dims after it; a second '!' in that run is an error.

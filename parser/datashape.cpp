@@ -1,7 +1,9 @@
 // The datashape grammar in Boost.Spirit X3: the only translation unit that includes X3.
 // It recognises the syntax and hands each construct to the builders in build.cpp.
+#include <array>
 #include <charconv>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/spirit/home/x3.hpp>
 
 #include "parser/ast.hpp"
@@ -18,10 +20,13 @@ using It = const char*;
 constexpr int kMaxDepth = 80;
 
 struct State {
+  State(const Source* s, It b) : src(s), begin(b) {}
   const Source* src;
   It begin;
   int depth = 0;
-  std::vector<std::size_t> marks;  // start offsets of the enclosing mark[] scopes
+  // Start offsets of the enclosing mark[] scopes (bounded: the depth guard limits nesting).
+  std::array<uint32_t, 1024> marks;  // not zeroed: only [0, nmarks) is ever read
+  std::size_t nmarks = 0;
 };
 struct state_tag;
 
@@ -32,7 +37,8 @@ State& state(const Ctx& ctx) {
 // The start of the innermost mark[] scope: the position of the construct being built.
 template <typename Ctx>
 std::size_t where(const Ctx& ctx) {
-  return state(ctx).marks.back();
+  const State& st = state(ctx);
+  return st.marks[st.nmarks - 1];
 }
 template <typename Ctx>
 const Source& source(const Ctx& ctx) {
@@ -47,7 +53,7 @@ inline bool ident_start(char c) {
 inline bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
 
 struct IdentParser : x3::parser<IdentParser> {
-  using attribute_type = std::string;
+  using attribute_type = std::string_view;  // a view into the input: no allocation
   static bool const has_attribute = true;
   template <typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
@@ -55,7 +61,7 @@ struct IdentParser : x3::parser<IdentParser> {
     if (first == last || !ident_start(*first)) return false;
     It it = first + 1;
     while (it != last && ident_char(*it)) ++it;
-    attr.assign(first, it);
+    attr = std::string_view(first, static_cast<std::size_t>(it - first));
     first = it;
     return true;
   }
@@ -207,11 +213,13 @@ struct MarkParser : x3::unary_parser<Subject, MarkParser<Subject>> {
     State& st = state(ctx);
     It at = first;
     x3::skip_over(at, last, ctx);
-    st.marks.push_back(static_cast<std::size_t>(at - st.begin));
+    if (st.nmarks == st.marks.size())
+      fail(*st.src, static_cast<std::size_t>(at - st.begin), "the datashape nests too deeply");
+    st.marks[st.nmarks++] = static_cast<uint32_t>(at - st.begin);
     struct Pop {
-      std::vector<std::size_t>& marks;
-      ~Pop() { marks.pop_back(); }
-    } pop{st.marks};
+      std::size_t& n;
+      ~Pop() { --n; }
+    } pop{st.nmarks};
     return this->subject.parse(first, last, ctx, rctx, attr);
   }
 };
@@ -223,6 +231,61 @@ struct MarkGen {
   }
 };
 constexpr MarkGen mark{};
+
+// Cheap lookaheads that keep the grammar from starting alternatives bound to fail (each
+// failed alternative would build and drop attributes): they consume nothing.
+inline It skip_blanks(It it, It last) {
+  while (it != last && (*it == ' ' || *it == '\t' || *it == '\n' || *it == '\r' || *it == '\v' ||
+                        *it == '\f'))
+    ++it;
+  return it;
+}
+inline It skip_ident(It it, It last) {
+  if (it == last || !ident_start(*it)) return it;
+  while (it != last && ident_char(*it)) ++it;
+  return it;
+}
+
+enum class Ahead { dim, union_member, keyed_item, named_item };
+
+template <Ahead kind>
+struct AheadParser : x3::parser<AheadParser<kind>> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const&, RCtx&, Attr&) const {
+    It it = skip_blanks(first, last);
+    if (it == last) return false;
+    if constexpr (kind == Ahead::dim) {
+      // A dim starts with a digit, '!' or '...', or is a name followed by '*', '...', or
+      // constructor arguments.
+      if ((*it >= '0' && *it <= '9') || *it == '!' || *it == '.') return true;
+      It end = skip_ident(it, last);
+      if (end == it) return false;
+      end = skip_blanks(end, last);
+      return end != last && (*end == '*' || *end == '.' || *end == '(' || *end == '[');
+    } else if constexpr (kind == Ahead::union_member) {
+      It end = skip_ident(it, last);
+      if (end == it) return false;
+      end = skip_blanks(end, last);
+      return last - end >= 2 && end[0] == 'o' && end[1] == 'f' &&
+             (end + 2 == last || !ident_char(end[2]));
+    } else {
+      // `name =` (an attribute) or `name :` / `'quoted' :` (a named member).
+      It end = it;
+      if (*it == '\'' || *it == '"') return kind == Ahead::named_item;  // quoted names
+      end = skip_ident(it, last);
+      if (end == it) return false;
+      end = skip_blanks(end, last);
+      if (end == last) return false;
+      return kind == Ahead::keyed_item ? *end == '=' : *end == ':';
+    }
+  }
+};
+constexpr AheadParser<Ahead::dim> dim_ahead{};
+constexpr AheadParser<Ahead::union_member> union_ahead{};
+constexpr AheadParser<Ahead::keyed_item> keyed_ahead{};
+constexpr AheadParser<Ahead::named_item> named_ahead{};
 
 constexpr IdentParser ident{};
 constexpr StringParser string_lit{};
@@ -284,6 +347,7 @@ x3::rule<class top_class, TopAcc> const top = "datashape";
 x3::rule<class ds_class, Type> const ds = "datashape";
 x3::rule<class dtype_class, Type> const dtype = "data type";
 x3::rule<class dim_class, Dim> const dim = "dimension";
+using DimList = boost::container::small_vector<Dim, 4>;
 x3::rule<class args_class, Args> const args = "arguments";
 x3::rule<class args_opt_class, Args> const args_opt = "arguments";
 x3::rule<class arg_class, Arg> const arg = "argument";
@@ -320,9 +384,13 @@ auto const top_def =
 
 auto const build_ds = [](auto& ctx) {
   auto& a = x3::_attr(ctx);
-  x3::_val(ctx) = build_datashape(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a));
+  const auto& d = fusion::at_c<0>(a);
+  x3::_val(ctx) = build_datashape(source(ctx), std::span<const Dim>(d.data(), d.size()),
+                                  fusion::at_c<1>(a));
 };
-auto const ds_def = mark[guard[(+dim > dtype)[build_ds] |
+x3::rule<class dims_class, DimList> const dims = "dimensions";
+auto const dims_def = +(dim_ahead >> dim);
+auto const ds_def = mark[guard[(dims > dtype)[build_ds] |
                           dtype[([](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); })]]];
 
 auto const set_val = [](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); };
@@ -344,7 +412,7 @@ auto const dtype_def =
                                     "little-endian");
     })] |
     (x3::lit('[') >> union_type > x3::lit(']'))[set_val] |
-    group[set_val] | record[set_val] | union_type[set_val] | named[set_val]];
+    group[set_val] | record[set_val] | (union_ahead >> union_type)[set_val] | named[set_val]];
 
 // A dimension, including its `*`: `10 *`, `var *`, `N *`, `Dims... *`, `!3 *`, `Fixed**2 *`.
 auto const dim_def =
@@ -470,22 +538,25 @@ auto const item_positional_def = mark[(ds >> field_attrs)[([](auto& ctx) {
   x3::_val(ctx).field_attrs = std::move(fusion::at_c<1>(a).list);
   x3::_val(ctx).pos = where(ctx);
 })]];
-auto const group_item_def = item_variadic | item_attribute | item_named | item_positional;
-auto const record_item_def = item_variadic | item_attribute | item_named;
-auto const field_name_def = ident[set_val] | string_lit[set_val];
+auto const group_item_def = item_variadic | (keyed_ahead >> item_attribute) |
+                            (named_ahead >> item_named) | item_positional;
+auto const record_item_def =
+    item_variadic | (keyed_ahead >> item_attribute) | (named_ahead >> item_named);
+auto const field_name_def =
+    ident[([](auto& ctx) { x3::_val(ctx) = x3::_attr(ctx); })] | string_lit[set_val];
 auto const push_attr = [](auto& ctx) { x3::_val(ctx).list.push_back(std::move(x3::_attr(ctx))); };
 auto const field_attrs_def = -(x3::lit('|') > (field_attr[push_attr] % ',') > x3::lit('|'));
 auto const field_attr_def = (ident >> x3::lit('=') > int64_)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
-  x3::_val(ctx) = {std::move(fusion::at_c<0>(a)), fusion::at_c<1>(a)};
+  x3::_val(ctx) = {std::string(fusion::at_c<0>(a)), fusion::at_c<1>(a)};
 })];
 
 // Tagged unions: `Int of int64 | Name of string`.
 auto const union_member_def = mark[(ident >> kw_of > ds)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
-  x3::_val(ctx) = {std::move(fusion::at_c<0>(a)), std::move(fusion::at_c<1>(a))};
+  x3::_val(ctx) = {std::string(fusion::at_c<0>(a)), std::move(fusion::at_c<1>(a))};
 })]];
-auto const union_type_def = mark[(union_member % '|')[([](auto& ctx) {
+auto const union_type_def = mark[(union_member % ('|' >> union_ahead))[([](auto& ctx) {
   x3::_val(ctx) = build_union(source(ctx), x3::_attr(ctx), where(ctx));
 })]];
 
@@ -495,7 +566,7 @@ auto const named_def = mark[(ident >> args_opt)[([](auto& ctx) {
   x3::_val(ctx) = build_named(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a), where(ctx));
 })]];
 
-BOOST_SPIRIT_DEFINE(top, ds, dtype, dim, args, args_opt, arg, arg_value, group, group_acc,
+BOOST_SPIRIT_DEFINE(top, ds, dims, dtype, dim, args, args_opt, arg, arg_value, group, group_acc,
                     record, record_acc, item_variadic, item_attribute, item_named,
                     item_positional, group_item, record_item, field_name, field_attrs, field_attr, union_member,
                     union_type, named);
@@ -511,7 +582,7 @@ Type parse_top(const Source& src) {
   using grammar::It;
   It first = src.input.data();
   It const last = first + src.input.size();
-  grammar::State st{&src, first, 0};
+  grammar::State st(&src, first);
   grammar::TopAcc acc;
   try {
     const auto parser = x3::with<grammar::state_tag>(std::ref(st))[grammar::top];
