@@ -2,7 +2,10 @@
 // goes away stays in the table for a while (a bounded ring per shard of recently unused
 // nodes) so that parsing the same type again finds it instead of rebuilding it; the ring
 // bounds the memory kept. Primitive nodes are immortal singletons that are never counted.
+#include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 #include <cstring>
 #include <utility>
 #include <memory>
@@ -36,6 +39,38 @@ Shard& shard_for(std::size_t hash) { return shards()[(hash >> 7) % kShards]; }
 
 std::size_t mix(std::size_t seed, std::size_t v) {
   return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+// Frees a node. Freeing releases its children, which may free them in turn: instead of
+// recursing (a long chain of types would overflow the stack) the nested frees are queued
+// and the outermost call drains the queue.
+thread_local std::vector<Node*>* pending_frees = nullptr;
+
+void free_node(Node* node) noexcept {
+  if (pending_frees) {
+    pending_frees->push_back(node);
+    return;
+  }
+  std::vector<Node*> queue{node};
+  pending_frees = &queue;
+  while (!queue.empty()) {
+    Node* n = queue.back();
+    queue.pop_back();
+    delete n;
+  }
+  pending_frees = nullptr;
+}
+
+int32_t depth_of(const Node& n) {
+  int32_t d = 0;
+  auto see = [&](const Type& t) {
+    if (t) d = std::max(d, t.node()->depth);
+  };
+  see(n.child);
+  see(n.child2);
+  for (const auto& f : n.fields) see(f.type);
+  for (const auto& t : n.outputs) see(t);
+  return d + 1;
 }
 
 }  // namespace
@@ -78,7 +113,7 @@ void release(const Node* node) noexcept {
       }
     }
   }
-  delete doomed;  // outside the lock: releasing children may need the same shard
+  if (doomed) free_node(doomed);  // outside the lock: releasing children may need the same shard
 }
 
 std::size_t shallow_hash(const Node& n) noexcept {
@@ -132,6 +167,10 @@ bool shallow_equal(const Node& x, const Node& y) noexcept {
 }
 
 Type intern(Node&& candidate) {
+  candidate.depth = depth_of(candidate);
+  if (candidate.depth > kMaxTypeDepth)
+    throw Error(ErrorCode::value,
+                "type nesting is deeper than " + std::to_string(kMaxTypeDepth) + " levels");
   candidate.hash = shallow_hash(candidate);
   Shard& shard = shard_for(candidate.hash);
   std::unique_ptr<Node> fresh;
@@ -152,6 +191,7 @@ Type intern(Node&& candidate) {
     n.variadic = candidate.variadic;
     n.kw_variadic = candidate.kw_variadic;
     n.ndim = candidate.ndim;
+    n.depth = candidate.depth;
     n.size = candidate.size;
     n.align = candidate.align;
     n.a = candidate.a;

@@ -24,6 +24,7 @@ struct Node {
   bool variadic = false;     // Tuple/Record/Function positional
   bool kw_variadic = false;  // Function keywords
   int32_t ndim = 0;          // leading dims
+  int32_t depth = 1;         // levels of nesting (1 for a leaf), bounded by kMaxTypeDepth
   int64_t size = -1;         // -1 when abstract
   int64_t align = 0;         // 0 when abstract
   int64_t a = 0;             // FixedDim shape; FixedString/FixedBytes length; Decimal precision;
@@ -44,6 +45,9 @@ struct Node {
   Node() = default;
   explicit Node(Kind k) : kind(k) {}
 };
+
+// Types nest at most this deep, so every recursive walk over a type stays shallow.
+constexpr int32_t kMaxTypeDepth = 2000;
 
 // Returns the one shared node equal to `candidate` (the candidate is consumed).
 Type intern(Node&& candidate);

@@ -703,7 +703,27 @@ std::size_t find_word(std::string_view input, std::string_view word) {
 
 }  // namespace
 
+namespace {
+
+// A datashape that is one built-in name (`int64`, ` float64 `) is by far the most common
+// input: the grammar would produce exactly the table's entry, so look it up directly.
+Type builtin_name_only(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  if (s.empty() || s.size() > 16) return {};
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return {};
+  const auto& names = parser::builtin_names();
+  auto it = names.find(s);
+  return it == names.end() ? Type() : it->second;
+}
+
+}  // namespace
+
 Type parse(std::string_view datashape, const ParseOptions& options) {
+  if (Type t = builtin_name_only(datashape); t && (t.is_concrete() || !options.require_concrete))
+    return t;
   parser::Source src{datashape, options.require_concrete};
   Type t = parser::parse_top(src);
   if (options.require_concrete && !t.is_concrete()) {
