@@ -565,11 +565,16 @@ Type build_record(const Source& src, const std::vector<Item>& items, bool traili
   check_trailing_comma(src, items, trailing_comma);
   RecordOptions options;
   auto fields = members(src, items, options, "record");
-  for (std::size_t i = 0; i < fields.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (fields[i].name == fields[j].name)
-        fail(src, items[i].pos, fmt::format("duplicate field name '{}'", fields[i].name));
-  return at(src, pos, [&] { return make_record(std::move(fields), options); });
+  try {
+    return make_record(fields, options);
+  } catch (const Error& e) {
+    // Point at the repeated name (found only on this error path: make_record checks).
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (fields[i].name == fields[j].name)
+          fail(src, items[i].pos, fmt::format("duplicate field name '{}'", fields[i].name));
+    fail(src, pos, e.what());
+  }
 }
 
 Type build_group(const Source& src, const Group& group) {
