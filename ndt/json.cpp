@@ -320,7 +320,9 @@ Type Reader::read_fields(const json& obj, Kind kind, const std::string& path, in
       fail(child_path(fp, "align"), fmt::format("{} is not a power of two", align));
     if (pack && !detail::is_power_of_two(pack))
       fail(child_path(fp, "pack"), fmt::format("{} is not a power of two", pack));
-    if (align && spec.type.is_concrete()) {
+    // With an "offset" (a laid-out record) "align" is the field's effective alignment;
+    // without one, "align"/"pack" are the requests |align=N| / |pack=N|.
+    if (align && find(f, "offset") && spec.type.is_concrete()) {
       // The effective alignment: above the natural one raises, below it packs.
       const int64_t natural = spec.type.align();
       if (align > natural)
