@@ -191,7 +191,8 @@ Type make_fixed_dim(int64_t shape, const Type& element, int64_t stride) {
     const Node& e = *element.node();
     int64_t lo = e.span_lo;
     int64_t hi = checked_add(e.span_lo, e.size, "fixed dim");
-    if (shape == 0) {
+    if (shape == 0 || e.size == 0) {
+      // No element, or elements that hold nothing: the array covers no bytes.
       lo = hi = 0;
     } else {
       int64_t reach = checked_mul(shape - 1, stride, "fixed dim");

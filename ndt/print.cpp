@@ -46,7 +46,8 @@ void print_double(std::string& out, double d) {
   out += s;
 }
 
-void print(std::string& out, const Type& t);
+// union_brackets: t is (the tail of) a union member's type, where a union needs [..].
+void print(std::string& out, const Type& t, bool union_brackets = false);
 
 void print_fields(std::string& out, const detail::Node& n, bool named) {
   bool first = true;
@@ -128,7 +129,7 @@ void print_function(std::string& out, const detail::Node& n) {
   }
 }
 
-void print(std::string& out, const Type& t) {
+void print(std::string& out, const Type& t, bool union_brackets) {
   const auto& n = *t.node();
   switch (n.kind) {
     case Kind::FixedDim: {
@@ -141,7 +142,7 @@ void print(std::string& out, const Type& t) {
           fmt::format_to(std::back_inserter(out), "{} * ", cur.node()->a);
           cur = cur.child();
         }
-        print(out, cur);
+        print(out, cur, union_brackets);
         return;
       }
       [[fallthrough]];
@@ -153,11 +154,11 @@ void print(std::string& out, const Type& t) {
     case Kind::DimPower:
       print_dim_prefix(out, t);
       out += " * ";
-      print(out, n.child);
+      print(out, n.child, union_brackets);
       return;
     case Kind::Option:
       out += '?';
-      print(out, n.child);
+      print(out, n.child, union_brackets);
       return;
     case Kind::Pointer:
       out += "pointer[";
@@ -239,12 +240,14 @@ void print(std::string& out, const Type& t) {
       out += '}';
       return;
     case Kind::Union:
+      if (union_brackets) out += '[';
       for (std::size_t i = 0; i < n.fields.size(); ++i) {
         if (i) out += " | ";
         out += n.fields[i].name;
         out += " of ";
-        print(out, n.fields[i].type);
+        print(out, n.fields[i].type, true);
       }
+      if (union_brackets) out += ']';
       return;
     case Kind::Function:
       print_function(out, n);

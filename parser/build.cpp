@@ -133,6 +133,13 @@ struct ArgReader {
       if (a.key.empty() && n++ == i) return &a;
     return nullptr;
   }
+  // The argument given at position i or as key=..., but not both.
+  const Arg* either(std::size_t i, std::string_view key) const {
+    const Arg* p = positional(i);
+    const Arg* k = keyword(key);
+    if (p && k) error(k->pos, fmt::format("{} is given twice (by position and as {}=)", key, key));
+    return p ? p : k;
+  }
   const Arg* keyword(std::string_view key) const {
     for (const auto& a : args.list)
       if (a.key == key) return &a;
@@ -246,9 +253,8 @@ Type build_constructor(const ArgReader& r) {
   }
   if (name == "fixed_bytes") {
     r.check({"size", "align"}, 1);
-    const Arg* size = r.positional(0) ? r.positional(0) : r.keyword("size");
+    const Arg* size = r.either(0, "size");
     if (!size) r.error(r.args.pos, "missing the size");
-    if (r.positional(0) && r.keyword("size")) r.error(r.keyword("size")->pos, "size given twice");
     int64_t n = r.integer(*size, "the size");
     int64_t align = 1;
     if (const Arg* a = r.keyword("align")) align = r.integer(*a, "align=");
@@ -283,7 +289,7 @@ Type build_constructor(const ArgReader& r) {
     Type t = r.single_type();
     if (t == float32) return complex64;
     if (t == float64) return complex128;
-    r.error(r.args.pos, fmt::format("complex[{}]: the part type must be float32 or float64", t.str()));
+    r.error(r.args.pos, fmt::format("the part type must be float32 or float64, not {}", t.str()));
   }
   if (name == "option") return at(r.src, r.pos, [&] { return make_option(r.single_type()); });
   if (name == "pointer" || name == "ref")
@@ -291,8 +297,8 @@ Type build_constructor(const ArgReader& r) {
   if (name == "categorical") return build_categorical(r);
   if (name == "decimal") {
     r.check({"precision", "scale"}, 2);
-    const Arg* p = r.positional(0) ? r.positional(0) : r.keyword("precision");
-    const Arg* s = r.positional(1) ? r.positional(1) : r.keyword("scale");
+    const Arg* p = r.either(0, "precision");
+    const Arg* s = r.either(1, "scale");
     if (!p) r.error(r.args.pos, "missing the precision");
     int64_t precision = r.integer(*p, "the precision");
     int64_t scale = s ? r.integer(*s, "the scale") : 0;
@@ -300,7 +306,7 @@ Type build_constructor(const ArgReader& r) {
   }
   if (name == "timedelta") {
     r.check({"unit"}, 1);
-    const Arg* u = r.positional(0) ? r.positional(0) : r.keyword("unit");
+    const Arg* u = r.either(0, "unit");
     if (!u) r.error(r.args.pos, "missing the unit");
     // Blaze's unit spellings: 's', 'second', 'seconds', 'dates' ...
     static const std::pair<std::string_view, std::string_view> kAliases[] = {
@@ -316,7 +322,7 @@ Type build_constructor(const ArgReader& r) {
   }
   if (name == "time" || name == "datetime") {
     r.check({"tz"}, 1);
-    const Arg* tz = r.positional(0) ? r.positional(0) : r.keyword("tz");
+    const Arg* tz = r.either(0, "tz");
     if (!tz) r.error(r.args.pos, "missing the time zone");
     std::string zone = r.text(*tz, "tz=");
     return name == "time" ? make_time(zone) : make_datetime(zone);
@@ -353,10 +359,16 @@ Type build_named(const Source& src, std::string_view name, const Args& args, std
   try {
     return make_nominal(name);
   } catch (const Error&) {
-    std::string hint;
-    for (const auto& [known, t] : names)
-      if (lower(known) == lower(name) || (known.size() > 3 && name.starts_with(known)))
-        hint = fmt::format(" (did you mean '{}'?)", known);
+    // Suggest a concrete built-in spelt the same up to case, or one the name extends
+    // (`int64x`): the shortest such, then the first in alphabetical order.
+    std::string_view best;
+    for (const auto& [known, t] : names) {
+      if (!t.is_concrete()) continue;
+      if (!(lower(known) == lower(name) || (known.size() > 3 && name.starts_with(known)))) continue;
+      if (best.empty() || known.size() < best.size() || (known.size() == best.size() && known < best))
+        best = known;
+    }
+    std::string hint = best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
     fail(src, pos, fmt::format("unknown type name '{}'{}", name, hint));
   }
 }
@@ -395,7 +407,7 @@ Type build_one_dim(const Source& src, const Dim& d, const Type& element, int64_t
   }
   if (name == "fixed") {
     r.check({"shape", "step", "stride"}, 1);
-    const Arg* s = r.positional(0) ? r.positional(0) : r.keyword("shape");
+    const Arg* s = r.either(0, "shape");
     if (!s) r.error(d.args.pos, "missing the shape");
     int64_t shape = r.integer(*s, "the shape");
     if (r.keyword("step") && r.keyword("stride"))

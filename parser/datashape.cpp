@@ -27,6 +27,11 @@ struct State {
   // Start offsets of the enclosing mark[] scopes (bounded: the depth guard limits nesting).
   std::array<uint32_t, 1024> marks;  // not zeroed: only [0, nmarks) is ever read
   std::size_t nmarks = 0;
+  struct Memo {
+    std::size_t start, end;
+    Args args;
+  };
+  std::vector<Memo> memo;  // constructor arguments already parsed, by start offset
 };
 struct state_tag;
 
@@ -104,6 +109,27 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+// Length of the well-formed UTF-8 sequence at `it` (1 to 4), or 0 if it is not one.
+inline std::size_t utf8_sequence_length(It it, It last) {
+  const auto b0 = static_cast<unsigned char>(*it);
+  if (b0 < 0x80) return 1;
+  std::size_t n;
+  uint32_t min;
+  if ((b0 & 0xE0) == 0xC0) n = 2, min = 0x80;
+  else if ((b0 & 0xF0) == 0xE0) n = 3, min = 0x800;
+  else if ((b0 & 0xF8) == 0xF0) n = 4, min = 0x10000;
+  else return 0;
+  if (static_cast<std::size_t>(last - it) < n) return 0;
+  uint32_t cp = b0 & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(it[k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
 // 'single' or "double" quoted, with \\ \' \" \n \r \t \v \b \f \0 \xHH \uHHHH \UHHHHHHHH.
 struct StringParser : x3::parser<StringParser> {
   using attribute_type = std::string;
@@ -124,8 +150,12 @@ struct StringParser : x3::parser<StringParser> {
       if (c == '\n' || c == '\r')
         fail(src, base, "unterminated string literal (a raw line break inside; write \\n)");
       if (c != '\\') {
-        out += c;
-        ++it;
+        const std::size_t n = utf8_sequence_length(it, last);
+        if (n == 0)
+          fail(src, static_cast<std::size_t>(it - state(ctx).begin),
+               "invalid UTF-8 in a string literal");
+        out.append(it, n);
+        it += n;
         continue;
       }
       const std::size_t esc_pos = static_cast<std::size_t>(it - state(ctx).begin);
@@ -158,8 +188,7 @@ struct StringParser : x3::parser<StringParser> {
         }
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
           fail(src, esc_pos, "escape sequence is not a Unicode scalar value");
-        if (e == 'x') out += static_cast<char>(cp);
-        else append_utf8(out, cp);
+        append_utf8(out, cp);  // \xHH is the code point U+00HH, as in Python
       }
     }
     attr = std::move(out);
@@ -350,6 +379,17 @@ x3::rule<class dim_class, Dim> const dim = "dimension";
 using DimList = boost::container::small_vector<Dim, 4>;
 x3::rule<class args_class, Args> const args = "arguments";
 x3::rule<class args_opt_class, Args> const args_opt = "arguments";
+
+// `Name[...]` is first tried as a dimension (`fixed[3] *`) and, when no '*' follows, parsed
+// again as a type: the arguments at one position are parsed once and then reused, so
+// nested constructor arguments cost linear, not exponential, time.
+struct MemoArgsParser : x3::parser<MemoArgsParser> {
+  using attribute_type = Args;
+  static bool const has_attribute = true;
+  template <typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const;
+};
+constexpr MemoArgsParser memo_args{};
 x3::rule<class arg_class, Arg> const arg = "argument";
 x3::rule<class arg_value_class, ArgValue> const arg_value = "argument value";
 x3::rule<class group_class, Type> const group = "tuple or function signature";
@@ -379,7 +419,7 @@ auto const top_def =
         x3::_val(ctx).arrow = true;
         x3::_val(ctx).arrow_pos = where(ctx);
       })] >
-      (ds % ',')[([](auto& ctx) { x3::_val(ctx).outputs = std::move(x3::_attr(ctx)); })]) >
+      (x3::expect[ds] % ',')[([](auto& ctx) { x3::_val(ctx).outputs = std::move(x3::_attr(ctx)); })]) >
     x3::eoi];
 
 auto const build_ds = [](auto& ctx) {
@@ -446,7 +486,7 @@ auto const args_def =
     (x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
      -(arg[push_arg] % ',') > x3::lit(')'))];
 auto const args_opt_def =
-    args[([](auto& ctx) {
+    memo_args[([](auto& ctx) {
       x3::_val(ctx) = std::move(x3::_attr(ctx));
       x3::_val(ctx).present = true;
     })] |
@@ -492,7 +532,7 @@ x3::rule<class group_acc_class, Group> const group_acc = "tuple or function sign
 auto const group_acc_def =
     mark[x3::lit('(')[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >
     -(group_item[push_item] % ',') > -x3::lit(',')[set_trailing] > x3::lit(')') >
-    -(x3::lit("->") > ds[([](auto& ctx) {
+    -((x3::lit("->") > ds)[([](auto& ctx) {
         x3::_val(ctx).arrow = true;
         x3::_val(ctx).output = std::move(x3::_attr(ctx));
       })])];
@@ -565,6 +605,30 @@ auto const named_def = mark[(ident >> args_opt)[([](auto& ctx) {
   auto& a = x3::_attr(ctx);
   x3::_val(ctx) = build_named(source(ctx), fusion::at_c<0>(a), fusion::at_c<1>(a), where(ctx));
 })]];
+
+template <typename Ctx, typename RCtx, typename Attr>
+bool MemoArgsParser::parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx,
+                           Attr& attr) const {
+  State& st = state(ctx);
+  It at = first;
+  x3::skip_over(at, last, ctx);
+  if (at == last || (*at != '[' && *at != '(')) return false;
+  const auto start = static_cast<std::size_t>(at - st.begin);
+  // The retry comes right after the first attempt: its entry is among the last few.
+  const std::size_t n = st.memo.size();
+  for (std::size_t k = n; k > 0 && k + 4 > n; --k) {
+    const auto& entry = st.memo[k - 1];
+    if (entry.start != start) continue;
+    first = st.begin + entry.end;
+    attr = entry.args;
+    return true;
+  }
+  Args parsed;
+  if (!args.parse(first, last, ctx, rctx, parsed)) return false;
+  st.memo.push_back({start, static_cast<std::size_t>(first - st.begin), parsed});
+  attr = std::move(parsed);
+  return true;
+}
 
 BOOST_SPIRIT_DEFINE(top, ds, dims, dtype, dim, args, args_opt, arg, arg_value, group, group_acc,
                     record, record_acc, item_variadic, item_attribute, item_named,

@@ -197,3 +197,42 @@ TEST_CASE("signatures") {
   CHECK(nested.fields()[1].type.kind() == ndt::Kind::Function);
   CHECK(ndt::parse("10 * (string) -> int64").child().kind() == ndt::Kind::Function);
 }
+
+TEST_CASE("nested constructor arguments parse in linear time") {
+  // Each level is tried as a dimension and then as a type; without reusing the parsed
+  // arguments this would take 2^60 steps.
+  std::string s;
+  for (int i = 0; i < 38; ++i) s += i % 2 ? "Foo(" : "pointer[";
+  s += "int8";
+  for (int i = 37; i >= 0; --i) s += i % 2 ? ")" : "]";
+  ndt::Type t = ndt::parse(s);
+  CHECK(ndt::parse(t.str()) == t);
+}
+
+TEST_CASE("unions nested in union members print with brackets") {
+  ndt::Type t = ndt::parse("A of [B of int8 | C of int16] | D of int32");
+  CHECK(t.fields().size() == 2);
+  CHECK(t.str() == "A of [B of int8 | C of int16] | D of int32");
+  CHECK(ndt::parse(t.str()) == t);
+  ndt::Type u = ndt::parse("A of 2 * ?[B of int8 | C of int16] | D of int32");
+  CHECK(ndt::parse(u.str()) == u);
+}
+
+TEST_CASE("constructor arguments: each at most once, strings valid UTF-8") {
+  CHECK(parse_error("decimal[10, precision=4]").message().find("given twice") != std::string::npos);
+  CHECK(parse_error("fixed[10, shape=5] * int8").message().find("given twice") != std::string::npos);
+  CHECK(parse_error("timedelta['s', unit='ms']").message().find("given twice") != std::string::npos);
+  CHECK(parse_error("{'\xff': int8}").message() == "invalid UTF-8 in a string literal");
+  CHECK(parse_error("{'\xe1\x80': int8}").message() == "invalid UTF-8 in a string literal");
+  // \xHH is the code point U+00HH (UTF-8 encoded), as in Python.
+  CHECK(ndt::parse("{'\\xe9': int8}").fields()[0].name == "\xc3\xa9");
+  CHECK(ndt::parse("{'\xc3\xa9t\xc3\xa9': int8}").fields()[0].name == "\xc3\xa9t\xc3\xa9");
+  CHECK(parse_error("int32 ->").message() == "expected datashape");
+  CHECK(parse_error("(int32) ->").message() == "expected datashape");
+}
+
+TEST_CASE("arrays of empty elements cover no bytes") {
+  CHECK(ndt::parse("2 * 0 * int32").size() == 0);
+  CHECK(ndt::parse("!2 * 0 * int32").size() == 0);
+  CHECK(ndt::parse("fixed[2, stride=8] * 0 * int32").size() == 0);
+}
