@@ -1,7 +1,7 @@
 // Hash-consing of type nodes: one shared node per distinct type. A node whose last handle
-// goes away stays in the table for a while (a bounded ring per shard of recently unused
-// nodes) so that parsing the same type again finds it instead of rebuilding it; the ring
-// bounds the memory kept. Primitive nodes are immortal singletons that are never counted.
+// goes away stays alive for a while, referenced by a bounded ring per shard of recently
+// unused nodes, so that parsing the same type again finds it instead of rebuilding it (and
+// releasing it again takes no lock); the ring bounds the memory kept. Primitive nodes are immortal singletons that are never counted.
 #include <algorithm>
 #include <array>
 #include <string>
@@ -22,7 +22,7 @@ constexpr std::size_t kRecentPerShard = 64;
 struct Shard {
   std::mutex mutex;
   std::unordered_multimap<std::size_t, Node*> nodes;
-  // Recently unused nodes (count 0 when they entered; a lookup may revive them).
+  // Recently unused nodes; the ring holds one reference to each.
   std::array<Node*, kRecentPerShard> recent{};
   std::size_t next = 0;
 };
@@ -83,34 +83,35 @@ void release(const Node* node) noexcept {
   if (!node || (node->flags & kImmortal)) return;
   const std::size_t hash = node->hash;  // read while we still hold a reference
   if (node->refcount.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  // The count reached zero. Under the shard lock (where lookups revive nodes) park the node
-  // in the ring of recently unused ones; the node it displaces is freed if still unused.
+  // The count reached zero. Under the shard lock (where lookups revive nodes) the ring of
+  // recently unused nodes takes a reference to it; the node it displaces loses the ring's
+  // reference and is freed if that was the last one.
   Node* doomed = nullptr;
   {
     Shard& shard = shard_for(hash);
     std::lock_guard lock(shard.mutex);
-    Node* n = const_cast<Node*>(node);
-    // Only a node still in the table can be touched: if another release already freed
-    // it, it is gone from the table and `node` must not be dereferenced.
+    // Only a node still in the table can be touched: a node that another thread revived,
+    // released and freed meanwhile is gone from the table and must not be dereferenced.
     bool present = false;
     auto [first, last] = shard.nodes.equal_range(hash);
     for (auto it = first; it != last; ++it) present |= it->second == node;
-    if (!present || n->refcount.load(std::memory_order_acquire) != 0 || n->in_recent) return;
-    n->in_recent = true;
+    Node* n = const_cast<Node*>(node);
+    if (!present || n->refcount.load(std::memory_order_acquire) != 0) return;
+    // A node in the ring always has the ring's reference, so this one is not in it.
+    n->refcount.store(1, std::memory_order_release);
     Node* old = std::exchange(shard.recent[shard.next], n);
     shard.next = (shard.next + 1) % kRecentPerShard;
-    if (old) {
-      old->in_recent = false;
-      if (old->refcount.load(std::memory_order_acquire) == 0) {
-        auto [f, l] = shard.nodes.equal_range(old->hash);
-        for (auto it = f; it != l; ++it) {
-          if (it->second == old) {
-            shard.nodes.erase(it);
-            break;
-          }
+    // Counts only rise under this lock (lookups) or through a holder, so the ring's
+    // reference being the last one is stable here.
+    if (old && old->refcount.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      auto [f, l] = shard.nodes.equal_range(old->hash);
+      for (auto it = f; it != l; ++it) {
+        if (it->second == old) {
+          shard.nodes.erase(it);
+          break;
         }
-        doomed = old;
       }
+      doomed = old;
     }
   }
   if (doomed) free_node(doomed);  // outside the lock: releasing children may need the same shard

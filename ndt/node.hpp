@@ -40,7 +40,6 @@ struct Node {
   std::vector<Type::CategoricalValue> categories;
   std::size_t hash = 0;
   mutable std::atomic<int64_t> refcount{1};
-  bool in_recent = false;  // parked in its shard's ring of recently unused nodes (shard lock)
 
   Node() = default;
   explicit Node(Kind k) : kind(k) {}
