@@ -302,6 +302,14 @@ Type Reader::read_fields(const json& obj, Kind kind, const std::string& path, in
 
   std::vector<FieldSpec> specs;
   std::vector<std::pair<int64_t, std::string>> offsets;  // expected offsets, checked below
+  std::vector<Type> member_types;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string fp = child_path(fields_path, i);
+    if (!fields[i].is_object()) fail(fp, fmt::format("expected an object, got {}", fields[i].type_name()));
+    member_types.push_back(read_child(fields[i], "type", fp, depth));
+  }
+  bool laid_out = !bool_or(obj, "variadic", path);
+  for (const auto& mt : member_types) laid_out = laid_out && mt.is_concrete();
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string fp = child_path(fields_path, i);
     const json& f = fields[i];
@@ -312,7 +320,7 @@ Type Reader::read_fields(const json& obj, Kind kind, const std::string& path, in
       allow_only(f, {"type", "align", "pack", "offset"}, fp);
     FieldSpec spec;
     if (named) spec.name = require_string(f, "name", fp);
-    spec.type = read_child(f, "type", fp, depth);
+    spec.type = member_types[i];
     const int64_t align = int_or(f, "align", 0, fp);
     const int64_t pack = int_or(f, "pack", 0, fp);
     if (align && pack) fail(fp, "'align' and 'pack' are mutually exclusive");
@@ -320,9 +328,9 @@ Type Reader::read_fields(const json& obj, Kind kind, const std::string& path, in
       fail(child_path(fp, "align"), fmt::format("{} is not a power of two", align));
     if (pack && !detail::is_power_of_two(pack))
       fail(child_path(fp, "pack"), fmt::format("{} is not a power of two", pack));
-    // With an "offset" (a laid-out record) "align" is the field's effective alignment;
-    // without one, "align"/"pack" are the requests |align=N| / |pack=N|.
-    if (align && find(f, "offset") && spec.type.is_concrete()) {
+    // In a record that will be laid out (all members concrete, not variadic) "align" is the
+    // field's effective alignment; otherwise "align"/"pack" are the requests |align=N|/|pack=N|.
+    if (align && laid_out) {
       // The effective alignment: above the natural one raises, below it packs.
       const int64_t natural = spec.type.align();
       if (align > natural)
