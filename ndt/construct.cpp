@@ -107,7 +107,7 @@ Type make_dim_node(Node&& n, const Type& element) {
 }
 
 // Layout of a record/tuple. fields[i].align holds the effective alignment afterwards.
-void lay_out(Node& n, const std::vector<FieldSpec>& specs, const RecordOptions& options,
+void lay_out(Node& n, std::vector<FieldSpec>& specs, const RecordOptions& options,
              const char* what) {
   if (options.align && !is_power_of_two(options.align))
     invalid(fmt::format("{}: align={} is not a power of two", what, options.align));
@@ -131,22 +131,24 @@ void lay_out(Node& n, const std::vector<FieldSpec>& specs, const RecordOptions& 
   n.fields.reserve(specs.size());
   if (!all_concrete || options.variadic) {
     // Abstract: keep the requested attributes (align > 0, pack < 0) so they print back.
-    for (const auto& f : specs)
-      n.fields.push_back({f.name, f.type, 0, f.align ? f.align : -f.pack});
+    for (auto& f : specs)
+      n.fields.push_back({std::move(f.name), std::move(f.type), 0, f.align ? f.align : -f.pack});
     n.a = options.align;
     n.b = options.pack;
     return;
   }
   int64_t offset = 0;
   int64_t max_align = 1;
-  for (const auto& f : specs) {
-    int64_t a = f.type.align();
+  for (auto& f : specs) {
+    const detail::Node& ft = *f.type.node();  // concrete: size and align are known
+    int64_t a = ft.align;
     if (f.pack) a = std::min(a, f.pack);
     if (f.align) a = std::max(a, f.align);
     if (options.pack) a = std::min(a, options.pack);
     offset = round_up(offset, a, what);
-    n.fields.push_back({f.name, f.type, offset, a});
-    offset = checked_add(offset, f.type.size(), what);
+    const int64_t size = ft.size;
+    n.fields.push_back({std::move(f.name), std::move(f.type), offset, a});
+    offset = checked_add(offset, size, what);
     max_align = std::max(max_align, a);
   }
   n.align = std::max(max_align, options.align);

@@ -578,13 +578,14 @@ Type build_record(const Source& src, const std::vector<Item>& items, bool traili
   RecordOptions options;
   auto fields = members(src, items, options, "record");
   try {
-    return make_record(fields, options);
+    return make_record(std::move(fields), options);
   } catch (const Error& e) {
     // Point at the repeated name (found only on this error path: make_record checks).
-    for (std::size_t i = 0; i < fields.size(); ++i)
+    for (std::size_t i = 0; i < items.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
-        if (fields[i].name == fields[j].name)
-          fail(src, items[i].pos, fmt::format("duplicate field name '{}'", fields[i].name));
+        if (items[i].kind == Item::Member && items[j].kind == Item::Member &&
+            items[i].name == items[j].name)
+          fail(src, items[i].pos, fmt::format("duplicate field name '{}'", items[i].name));
     fail(src, pos, e.what());
   }
 }

@@ -435,8 +435,10 @@ auto const ds_def = mark[guard[(dims > dtype)[build_ds] |
 
 auto const set_val = [](auto& ctx) { x3::_val(ctx) = std::move(x3::_attr(ctx)); };
 
+// Names first (the common case; a union starts with a name too), then the punctuation.
 auto const dtype_def =
-    mark[(x3::lit('?') > ds)[([](auto& ctx) {
+    mark[(union_ahead >> union_type)[set_val] | named[set_val] |
+    (x3::lit('?') > ds)[([](auto& ctx) {
       try {
         x3::_val(ctx) = make_option(x3::_attr(ctx));
       } catch (const Error& e) {
@@ -451,8 +453,7 @@ auto const dtype_def =
       fail(source(ctx), where(ctx), "big-endian data ('>') is not supported: Pluribus data is "
                                     "little-endian");
     })] |
-    (x3::lit('[') >> union_type > x3::lit(']'))[set_val] |
-    group[set_val] | record[set_val] | (union_ahead >> union_type)[set_val] | named[set_val]];
+    (x3::lit('[') >> union_type > x3::lit(']'))[set_val] | group[set_val] | record[set_val]];
 
 // A dimension, including its `*`: `10 *`, `var *`, `N *`, `Dims... *`, `!3 *`, `Fixed**2 *`.
 auto const dim_def =
