@@ -16,7 +16,8 @@ namespace {
 using nlohmann::json;
 
 // Bounds the reader's recursion (deep nesting is an error, never a stack overflow).
-constexpr int kMaxDepth = 512;
+// Every type that can be built can be read back: the same bound as construction.
+constexpr int kMaxDepth = detail::kMaxTypeDepth;
 
 // ----- writer ----------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ struct Node {
 };
 
 // Types nest at most this deep, so every recursive walk over a type stays shallow.
-constexpr int32_t kMaxTypeDepth = 2000;
+constexpr int32_t kMaxTypeDepth = 1000;
 
 // Returns the one shared node equal to `candidate` (the candidate is consumed).
 Type intern(Node&& candidate);

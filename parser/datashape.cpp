@@ -504,7 +504,9 @@ auto const arg_def = mark[(ident >> x3::lit('=') > arg_value)[([](auto& ctx) {
                        x3::_val(ctx).pos = x3::_val(ctx).value.pos;
                      })]];
 
-auto const arg_value_def = mark[guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
+// Only lists count a nesting level here: a datashape argument counts one in ds, so that
+// `pointer[T]` nests as deep as `&T` (and a printed type parses back).
+auto const arg_value_def = mark[x3::eps[([](auto& ctx) { x3::_val(ctx).pos = where(ctx); })] >>
     (double_[([](auto& ctx) {
        x3::_val(ctx).kind = ArgValue::Double;
        x3::_val(ctx).d = x3::_attr(ctx);
@@ -517,12 +519,12 @@ auto const arg_value_def = mark[guard[x3::eps[([](auto& ctx) { x3::_val(ctx).pos
        x3::_val(ctx).kind = ArgValue::String;
        x3::_val(ctx).s = std::move(x3::_attr(ctx));
      })] |
-     (x3::lit('[')[([](auto& ctx) { x3::_val(ctx).kind = ArgValue::List; })] >
-      -(arg_value[push_arg] % ',') > x3::lit(']')) |
+     guard[x3::lit('[')[([](auto& ctx) { x3::_val(ctx).kind = ArgValue::List; })] >
+           -(arg_value[push_arg] % ',') > x3::lit(']')] |
      ds[([](auto& ctx) {
        x3::_val(ctx).kind = ArgValue::Datashape;
        x3::_val(ctx).type = std::move(x3::_attr(ctx));
-     })])]];
+     })])];
 
 // Tuples and function signatures: `(int8, int64 |pack=1|, align=16)`, `(A, x: B, ...) -> C`.
 auto const set_trailing = [](auto& ctx) { x3::_val(ctx).trailing_comma = true; };

@@ -100,3 +100,22 @@ TEST_CASE("laws hold for randomly built types") {
   }
   CHECK(concrete > 1000);
 }
+
+TEST_CASE("the deepest type that can be built survives printing and JSON") {
+  ndt::Type t = ndt::int8;
+  int depth = 1;
+  for (;; ++depth) {
+    try {
+      t = ndt::make_fixed_dim(1, t);
+    } catch (const Error&) {
+      break;
+    }
+  }
+  CHECK(depth == 1000);
+  CHECK(ndt::parse(t.str()) == t);
+  CHECK(ndt::from_json(ndt::to_json(t)) == t);
+  // `&T` and `pointer[T]` nest equally deep, so a printed pointer chain parses back.
+  std::string amps(79, '&');
+  ndt::Type p = ndt::parse(amps + "int8");
+  CHECK(ndt::parse(p.str()) == p);
+}
