@@ -45,8 +45,9 @@ struct Node {
   explicit Node(Kind k) : kind(k) {}
 };
 
-// Types nest at most this deep, so every recursive walk over a type stays shallow.
-constexpr int32_t kMaxTypeDepth = 1000;
+// Types nest at most this deep (dims included), so every recursive walk over a type —
+// printing, JSON, matching — stays well inside a thread's stack, sanitizers included.
+constexpr int32_t kMaxTypeDepth = 256;
 
 // Returns the one shared node equal to `candidate` (the candidate is consumed).
 Type intern(Node&& candidate);
