@@ -1,5 +1,6 @@
 // Type constructors: validation, exact C-compatible layout, and interning.
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <unordered_set>
 
@@ -379,6 +380,9 @@ Type make_bytes(int64_t target_align) {
 
 Type make_categorical(std::vector<Type::CategoricalValue> values) {
   if (values.empty()) invalid("categorical: at least one value is required");
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (auto* d = std::get_if<double>(&values[i].value); d && !std::isfinite(*d))
+      invalid(fmt::format("categorical: value #{} is not a finite number", i));
   for (std::size_t i = 0; i < values.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (values[i] == values[j]) invalid(fmt::format("categorical: value #{} repeats #{}", i, j));

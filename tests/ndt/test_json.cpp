@@ -48,9 +48,7 @@ std::vector<Type> sample_types() {
   out.push_back(make_fixed_bytes(16));
   out.push_back(make_fixed_bytes(32, 8));
   out.push_back(make_categorical({CV{CV::NA{}}, CV{int64_t{-3}}, CV{2.5}, CV{std::string("a'\"b")},
-                                  CV{std::numeric_limits<double>::quiet_NaN()},
-                                  CV{std::numeric_limits<double>::infinity()},
-                                  CV{-std::numeric_limits<double>::infinity()}, CV{-0.0}, CV{1e300},
+                                  CV{-0.0}, CV{1e300},
                                   CV{0.1}, CV{int64_t{std::numeric_limits<int64_t>::min()}}}));
   out.push_back(make_decimal(38, 10));
   out.push_back(make_decimal(5));

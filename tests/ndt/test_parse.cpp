@@ -2,6 +2,7 @@
 // and required-concrete checks.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
 #include "ndt/type.hpp"
@@ -235,4 +236,13 @@ TEST_CASE("arrays of empty elements cover no bytes") {
   CHECK(ndt::parse("2 * 0 * int32").size() == 0);
   CHECK(ndt::parse("!2 * 0 * int32").size() == 0);
   CHECK(ndt::parse("fixed[2, stride=8] * 0 * int32").size() == 0);
+}
+
+TEST_CASE("categories are finite numbers, integers, strings or NA") {
+  using CV = ndt::Type::CategoricalValue;
+  CHECK_THROWS_AS(ndt::make_categorical({CV{std::numeric_limits<double>::quiet_NaN()}}), Error);
+  CHECK_THROWS_AS(ndt::make_categorical({CV{std::numeric_limits<double>::infinity()}}), Error);
+  ndt::Type t = ndt::make_categorical({CV{-0.0}, CV{1e300}, CV{int64_t{7}}});
+  CHECK(t.str() == "categorical[-0.0, 1e+300, 7]");
+  CHECK(ndt::parse(t.str()) == t);
 }
