@@ -180,7 +180,6 @@ Type primitive(Kind kind) {
 }
 
 Type make_fixed_dim(int64_t shape, const Type& element) {
-  check_dim_element(element, "fixed dim");
   return make_fixed_dim(shape, element, element.is_concrete() ? element.size() : 0);
 }
 

@@ -184,28 +184,8 @@ Type intern(Node&& candidate) {
         return Type::adopt(it->second);
       }
     }
-    fresh = std::make_unique<Node>();
-    Node& n = *fresh;
-    n.kind = candidate.kind;
-    n.flags = candidate.flags;
-    n.encoding = candidate.encoding;
-    n.variadic = candidate.variadic;
-    n.kw_variadic = candidate.kw_variadic;
-    n.ndim = candidate.ndim;
-    n.depth = candidate.depth;
-    n.size = candidate.size;
-    n.align = candidate.align;
-    n.a = candidate.a;
-    n.b = candidate.b;
-    n.span_lo = candidate.span_lo;
-    n.child = std::move(candidate.child);
-    n.child2 = std::move(candidate.child2);
-    n.name = std::move(candidate.name);
-    n.fields = std::move(candidate.fields);
-    n.outputs = std::move(candidate.outputs);
-    n.categories = std::move(candidate.categories);
-    n.hash = candidate.hash;
-    shard.nodes.emplace(n.hash, fresh.get());
+    fresh = std::make_unique<Node>(std::move(candidate));
+    shard.nodes.emplace(fresh->hash, fresh.get());
   }
   return Type::adopt(fresh.release());
 }

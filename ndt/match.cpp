@@ -510,24 +510,8 @@ bool is_numeric(const Type& t) {
   return t.kind() == Kind::Bool || t.is_integer() || t.is_float() || t.is_complex();
 }
 
-int int_bits(Kind k) {
-  switch (k) {
-    case Kind::Int8:
-    case Kind::UInt8:
-      return 8;
-    case Kind::Int16:
-    case Kind::UInt16:
-      return 16;
-    case Kind::Int32:
-    case Kind::UInt32:
-      return 32;
-    case Kind::Int64:
-    case Kind::UInt64:
-      return 64;
-    default:
-      return 128;
-  }
-}
+// Width of an integer type in bits (its size: integers have no padding).
+int int_bits(const Type& t) { return static_cast<int>(t.size()) * 8; }
 
 Kind signed_of_bits(int bits) {
   switch (bits) {
@@ -563,7 +547,7 @@ std::optional<Kind> component(const Type& t) {
   if (t.kind() == Kind::Complex64) return Kind::Float32;
   if (t.kind() == Kind::Complex128) return Kind::Float64;
   if (t.is_float()) return t.kind();
-  if (t.is_integer()) return float_for_int(int_bits(t.kind()));
+  if (t.is_integer()) return float_for_int(int_bits(t));
   return std::nullopt;
 }
 
@@ -579,11 +563,11 @@ Type try_promote(const Type& a, const Type& b) {
   if (a.is_float() && b.is_float()) return primitive(float_max(a.kind(), b.kind()));
   if (a.is_float() || b.is_float()) {
     const Type& f = a.is_float() ? a : b;
-    const int bits = int_bits((a.is_float() ? b : a).kind());
+    const int bits = int_bits(a.is_float() ? b : a);
     if (f.kind() == Kind::BFloat16 && bits == 8) return f;  // 8 significand bits suffice
     return primitive(float_max(f.kind(), float_for_int(bits)));
   }
-  const int a_bits = int_bits(a.kind()), b_bits = int_bits(b.kind());
+  const int a_bits = int_bits(a), b_bits = int_bits(b);
   if (a.is_signed() == b.is_signed()) return a_bits >= b_bits ? a : b;
   const Type& s = a.is_signed() ? a : b;
   const int s_bits = a.is_signed() ? a_bits : b_bits;

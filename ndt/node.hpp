@@ -39,10 +39,17 @@ struct Node {
   std::vector<Type> outputs;
   std::vector<Type::CategoricalValue> categories;
   std::size_t hash = 0;
-  mutable std::atomic<int64_t> refcount{1};
+  // Starts at 1 (the handle that interning returns); a moved-from candidate's count is not
+  // carried over: the move makes a new node.
+  struct RefCount : std::atomic<int64_t> {
+    RefCount() noexcept : std::atomic<int64_t>(1) {}
+    RefCount(RefCount&&) noexcept : std::atomic<int64_t>(1) {}
+  };
+  mutable RefCount refcount;
 
   Node() = default;
   explicit Node(Kind k) : kind(k) {}
+  Node(Node&&) = default;
 };
 
 // Types nest at most this deep (dims included), so every recursive walk over a type —

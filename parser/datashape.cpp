@@ -221,14 +221,6 @@ struct GuardParser : x3::unary_parser<Subject, GuardParser<Subject>> {
     return this->subject.parse(first, last, ctx, rctx, attr);
   }
 };
-struct GuardGen {
-  template <typename Subject>
-  constexpr GuardParser<typename x3::extension::as_parser<Subject>::value_type> operator[](
-      Subject const& subject) const {
-    return {x3::as_parser(subject)};
-  }
-};
-constexpr GuardGen guard{};
 
 // Records where its subject starts (after blanks), for the actions inside it.
 template <typename Subject>
@@ -252,14 +244,17 @@ struct MarkParser : x3::unary_parser<Subject, MarkParser<Subject>> {
     return this->subject.parse(first, last, ctx, rctx, attr);
   }
 };
-struct MarkGen {
+// `directive[p]` wraps p in one of the pass-through parsers above.
+template <template <typename> class Parser>
+struct DirectiveGen {
   template <typename Subject>
-  constexpr MarkParser<typename x3::extension::as_parser<Subject>::value_type> operator[](
+  constexpr Parser<typename x3::extension::as_parser<Subject>::value_type> operator[](
       Subject const& subject) const {
     return {x3::as_parser(subject)};
   }
 };
-constexpr MarkGen mark{};
+constexpr DirectiveGen<GuardParser> guard{};
+constexpr DirectiveGen<MarkParser> mark{};
 
 // Cheap lookaheads that keep the grammar from starting alternatives bound to fail (each
 // failed alternative would build and drop attributes): they consume nothing.
