@@ -1,0 +1,15 @@
+// The built-in registry, created in this one place: one call per kernel family.
+#include "gfunc/kernel.hpp"
+#include "gfunc/kernels/families.hpp"
+
+namespace pluribus::gfunc {
+
+Registry& builtins() {
+  static Registry* registry = [] {
+    static Registry r;
+    return &r;
+  }();
+  return *registry;
+}
+
+}  // namespace pluribus::gfunc

@@ -1,0 +1,138 @@
+// Kernel resolution: exact match, then the first kernel (in registration order, which
+// runs from the narrowest dtypes to the widest as NumPy's loops do) that every input
+// reaches through a safe cast. Results are cached per input dtype tuple.
+#include "gfunc/dispatch.hpp"
+
+#include <fmt/format.h>
+
+#include "ndt/match.hpp"
+#include "ndt/node.hpp"
+
+namespace pluribus::gfunc {
+namespace {
+
+std::size_t key_hash(std::span<const ndt::Type> dtypes) noexcept {
+  std::size_t h = dtypes.size();
+  for (const ndt::Type& t : dtypes) h = h * 0x9E3779B97F4A7C15ull + reinterpret_cast<std::uintptr_t>(t.node());
+  return (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
+}
+
+bool key_equal(const Function::Cache::Entry& e, std::span<const ndt::Type> dtypes) noexcept {
+  if (e.nkey != static_cast<int>(dtypes.size())) return false;
+  for (int i = 0; i < e.nkey; ++i)
+    if (e.key[i] != dtypes[i].node()) return false;
+  return true;
+}
+
+// The parameter below its leading ellipsis (the core dims and the dtype).
+ndt::Type core_of(const ndt::Type& param) {
+  return param.kind() == ndt::Kind::EllipsisDim ? param.child() : param;
+}
+
+// Tries one kernel. `exact`: every input dtype must match its parameter's dtype as is.
+bool try_kernel(const Kernel& k, std::span<const ndt::Type> dtypes, bool exact, Resolution& r) {
+  auto params = k.signature.fields();
+  if (params.size() != dtypes.size()) return false;
+  ndt::Bindings bindings;
+  std::vector<ndt::Type> in(dtypes.size());
+  std::vector<CastLoop> casts(dtypes.size());
+  for (std::size_t i = 0; i < dtypes.size(); ++i) {
+    ndt::Type want = params[i].type.dtype();
+    if (want.is_concrete()) {
+      if (want == dtypes[i]) {
+        in[i] = want;
+      } else if (!exact && can_cast_safely(dtypes[i], want)) {
+        casts[i] = find_cast(dtypes[i], want, cast_nocheck);
+        if (!casts[i]) return false;
+        in[i] = want;
+      } else {
+        return false;
+      }
+    } else {
+      // A pattern dtype (T, Float, Scalar): the input must match it as is.
+      if (!ndt::match(want, dtypes[i], bindings)) return false;
+      in[i] = dtypes[i];
+    }
+  }
+  r.kernel = &k;
+  r.in_dtypes = std::move(in);
+  r.in_casts = std::move(casts);
+  r.out_dtypes.clear();
+  r.in_core.clear();
+  r.out_core.clear();
+  r.elementwise = true;
+  for (const auto& p : params) {
+    r.in_core.push_back(core_of(p.type));
+    if (r.in_core.back().ndim() != 0) r.elementwise = false;
+  }
+  for (const ndt::Type& o : k.signature.outputs()) {
+    ndt::Type dt = o.dtype();
+    r.out_dtypes.push_back(dt.is_concrete() ? dt : ndt::substitute(dt, bindings));
+    r.out_core.push_back(core_of(o));
+    if (r.out_core.back().ndim() != 0) r.elementwise = false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const Resolution* Function::Cache::find(std::span<const ndt::Type> dtypes) const noexcept {
+  if (dtypes.size() > kMaxKey) return nullptr;
+  std::size_t h = key_hash(dtypes);
+  for (std::size_t probe = 0; probe < kSlots; ++probe) {
+    const Entry* e = slots[(h + probe) % kSlots].load(std::memory_order_acquire);
+    if (!e) return nullptr;
+    if (key_equal(*e, dtypes)) return &e->resolution;
+  }
+  return nullptr;
+}
+
+const Resolution* Function::Cache::insert(std::span<const ndt::Type> dtypes, Resolution resolution) {
+  std::lock_guard lock(write_mutex);
+  if (const Resolution* r = find(dtypes)) return r;
+  Entry& e = entries.emplace_back();
+  e.resolution = std::move(resolution);
+  if (dtypes.size() > kMaxKey || entries.size() > kSlots / 2) return &e.resolution;  // uncached
+  e.nkey = static_cast<int>(dtypes.size());
+  for (int i = 0; i < e.nkey; ++i) {
+    e.key[i] = dtypes[i].node();
+    e.pinned.push_back(dtypes[i]);
+  }
+  std::size_t h = key_hash(dtypes);
+  for (std::size_t probe = 0;; ++probe) {
+    auto& slot = slots[(h + probe) % kSlots];
+    if (!slot.load(std::memory_order_relaxed)) {
+      slot.store(&e, std::memory_order_release);
+      break;
+    }
+  }
+  return &e.resolution;
+}
+
+// Called when a kernel is added: registration happens before concurrent calls.
+void Function::Cache::clear() noexcept {
+  for (auto& s : slots) s.store(nullptr, std::memory_order_relaxed);
+  entries.clear();
+}
+
+const Resolution& resolve(const Function& function, std::span<const ndt::Type> dtypes) {
+  Function::Cache& cache = function.cache();
+  if (const Resolution* r = cache.find(dtypes)) return *r;
+
+  if (function.nin() >= 0 && static_cast<int>(dtypes.size()) != function.nin())
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{}() takes {} input{}, got {}", function.name(), function.nin(),
+                            function.nin() == 1 ? "" : "s", dtypes.size()));
+  Resolution r;
+  for (bool exact : {true, false})
+    for (const Kernel& k : function.kernels())
+      if (try_kernel(k, dtypes, exact, r)) return *cache.insert(dtypes, std::move(r));
+
+  std::string got, offered;
+  for (const ndt::Type& t : dtypes) got += (got.empty() ? "" : ", ") + t.str();
+  for (const Kernel& k : function.kernels()) offered += "\n  " + k.signature.str();
+  throw Error(ErrorCode::type, fmt::format("{}() has no kernel for ({}); its signatures are:{}", function.name(),
+                                           got, offered));
+}
+
+}  // namespace pluribus::gfunc

@@ -1,0 +1,84 @@
+// The registry: functions by name, each with its kernels in registration order.
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "gfunc/dispatch.hpp"
+#include "gfunc/kernel.hpp"
+
+namespace pluribus::gfunc {
+
+int Kernel::nin() const noexcept { return static_cast<int>(signature.npositional()); }
+int Kernel::nout() const noexcept { return static_cast<int>(signature.outputs().size()); }
+
+Function::Function(std::string name)
+    : name_(std::move(name)), identity_(std::nan("")), cache_(std::make_unique<Cache>()) {}
+Function::~Function() = default;
+
+void Function::add(Kernel kernel) {
+  if (!kernel.signature || kernel.signature.kind() != ndt::Kind::Function)
+    throw Error(ErrorCode::type, fmt::format("function '{}': a kernel signature must be a function type", name_));
+  if (!kernel.strided)
+    throw Error(ErrorCode::invalid_argument, fmt::format("function '{}': a kernel needs a strided loop", name_));
+  if (kernel.signature.variadic() || kernel.signature.kw_variadic() ||
+      kernel.signature.fields().size() != static_cast<std::size_t>(kernel.signature.npositional()))
+    throw Error(ErrorCode::type,
+                fmt::format("function '{}': kernel signature {} must have positional parameters only",
+                            name_, kernel.signature.str()));
+  int nin = kernel.nin(), nout = kernel.nout();
+  if (nout < 1)
+    throw Error(ErrorCode::type, fmt::format("function '{}': kernel signature {} has no output", name_,
+                                             kernel.signature.str()));
+  if (nin_ >= 0 && (nin != nin_ || nout != nout_))
+    throw Error(ErrorCode::type,
+                fmt::format("function '{}' takes {} inputs and {} outputs; kernel {} does not", name_, nin_,
+                            nout_, kernel.signature.str()));
+  nin_ = nin;
+  nout_ = nout;
+  kernels_.push_back(std::move(kernel));
+  cache_->clear();
+}
+
+Registry::Registry() = default;
+Registry::~Registry() = default;
+
+Function& Registry::add(std::string_view name, Kernel kernel) {
+  std::unique_lock lock(mutex_);
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                             [](const Function* f, std::string_view n) { return f->name() < n; });
+  Function* f;
+  if (it == sorted_.end() || (*it)->name() != name) {
+    f = &functions_.emplace_back(std::string(name));
+    sorted_.insert(it, f);
+  } else {
+    f = *it;
+  }
+  f->add(std::move(kernel));
+  return *f;
+}
+
+Function& Registry::add(std::string_view name, std::string_view signature, StridedLoop strided,
+                        StridedLoop contiguous, const void* data, uint32_t flags) {
+  return add(name, Kernel{ndt::parse(signature), strided, contiguous, data, flags});
+}
+
+const Function* Registry::find(std::string_view name) const noexcept {
+  std::shared_lock lock(mutex_);
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                             [](const Function* f, std::string_view n) { return f->name() < n; });
+  return it != sorted_.end() && (*it)->name() == name ? *it : nullptr;
+}
+
+const Function& Registry::get(std::string_view name) const {
+  if (const Function* f = find(name)) return *f;
+  throw Error(ErrorCode::lookup, fmt::format("no function named '{}'", name));
+}
+
+std::vector<const Function*> Registry::functions() const {
+  std::shared_lock lock(mutex_);
+  return {sorted_.begin(), sorted_.end()};
+}
+
+}  // namespace pluribus::gfunc
