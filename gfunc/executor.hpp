@@ -1,0 +1,55 @@
+// Internal to gfunc: the innermost step of every call. A Runner calls one kernel loop on
+// a run of elements, casting inputs into small blocks and kernel results out of them
+// when dtypes differ, and turns a failing loop into an Error naming the element.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gfunc/cast.hpp"
+#include "gfunc/loop.hpp"
+#include "ndt/type.hpp"
+
+namespace pluribus::gfunc::detail {
+
+constexpr int kMaxArgs = 8;
+constexpr int kMaxDims = 64;
+constexpr int64_t kBlock = 512;  // elements per cast block
+
+struct Runner {
+  std::string function;  // for messages
+  StridedLoop strided = nullptr;
+  StridedLoop contiguous = nullptr;
+  const void* kernel_data = nullptr;
+  int nin = 0;
+  int nargs = 0;
+  std::array<int64_t, kMaxArgs> itemsize{};          // of the kernel's dtypes
+  std::array<CastLoop, kMaxArgs> cast{};             // inputs: operand -> kernel; outputs: kernel -> operand
+  std::array<int64_t, kMaxArgs> cast_itemsize{};     // the operand's itemsize when cast
+  std::array<ndt::Type, kMaxArgs> operand_dtype{};   // for messages
+  bool any_cast = false;
+
+  // The first failure, by element (flat index in the broadcast shape).
+  std::atomic<int64_t> error_flat{INT64_MAX};
+  int error_status = 0;
+  int error_arg = -1;  // the cast operand that failed, or -1 for the kernel
+  std::string error_value;
+  std::atomic_flag error_lock = ATOMIC_FLAG_INIT;
+
+  // Runs n elements; `flat` is the flat index of the first (for messages).
+  void run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t flat) noexcept;
+  // Throws the recorded error, if any.
+  void rethrow(std::span<const int64_t> shape) const;
+
+ private:
+  void fail(int status, int arg, int64_t flat, const char* element) noexcept;
+};
+
+// Unravels a flat C-order index into "[i, j, k]".
+std::string index_string(int64_t flat, std::span<const int64_t> shape);
+
+}  // namespace pluribus::gfunc::detail

@@ -1,0 +1,61 @@
+// Internal to gfunc: the iteration plan of a call (broadcast shape and per-operand byte
+// strides), and the entry points of the core-dimension and ragged executors.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "gfunc/buffer.hpp"
+#include "gfunc/call.hpp"
+#include "gfunc/dispatch.hpp"
+#include "gfunc/executor.hpp"
+
+namespace pluribus::gfunc::detail {
+
+struct Plan {
+  int nargs = 0;
+  int ndim = 0;
+  int64_t shape[kMaxDims];
+  int64_t strides[kMaxArgs][kMaxDims];
+  char* data[kMaxArgs];
+
+  // Appends an operand, right-aligned against the plan's dims (ignoring its last ncore dims);
+  // dims of extent 1 broadcast (stride 0).
+  void add(const BufferView& b, int ncore);
+  void coalesce();
+  void run_range(Runner& runner, int64_t begin, int64_t end) const;
+  void execute(Runner& runner, const CallOptions& options, bool serial) const;
+};
+
+// Memory a call needs for a while: contiguous copies of inputs (casts, overlaps).
+struct Temporaries {
+  std::vector<std::unique_ptr<char[]>> memory;
+  std::deque<Buffer> buffers;
+  // A C-contiguous copy of `b` converted to `dtype`.
+  BufferView copy(const BufferView& b, const ndt::Type& dtype, const CallOptions& options);
+};
+
+// Whether two buffers touch a common byte.
+bool overlaps(const BufferView& a, const BufferView& b);
+
+// NumPy broadcasting of the operands' leading dims (all but their last ncore[i] dims).
+void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, int ncore[],
+                      std::vector<int64_t>& shape);
+
+// Core-dimension functions (core.cpp).
+void call_core(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
+               std::span<const BufferView> outputs, const CallOptions& options);
+std::vector<Buffer> call_core_alloc(const Function& function, const Resolution& res,
+                                    std::span<const BufferView> inputs, const CallOptions& options);
+
+// Elementwise functions over var dims (ragged.cpp).
+void call_var(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
+              std::span<const BufferView> outputs, const CallOptions& options);
+std::vector<Buffer> call_var_alloc(const Function& function, const Resolution& res,
+                                   std::span<const BufferView> inputs, const CallOptions& options);
+
+}  // namespace pluribus::gfunc::detail

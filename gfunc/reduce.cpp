@@ -1,0 +1,256 @@
+// Reductions over any tuple of axes. The output is seeded (with `initial`, the function's
+// identity, or the first element for min/max-like functions that have none), then the
+// kernel folds the reduced elements into it. Long reductions run in fixed chunks whose
+// partial results are folded in chunk order, so the result does not depend on the
+// number of threads.
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "gfunc/plan.hpp"
+#include "ndt/checked.hpp"
+
+namespace pluribus::gfunc {
+namespace {
+
+using detail::kMaxArgs;
+using detail::kMaxDims;
+
+// Elements per chunk of one long reduction (fixed: results must not depend on threads).
+constexpr int64_t kChunk = 1 << 14;
+
+struct Axes {
+  bool reduced[kMaxDims] = {};
+  int count = 0;
+};
+
+Axes normalize_axes(const Function& f, int ndim, const ReduceOptions& ro) {
+  Axes a;
+  if (!ro.axes) {
+    for (int d = 0; d < ndim; ++d) a.reduced[d] = true;
+    a.count = ndim;
+    return a;
+  }
+  for (int axis : *ro.axes) {
+    int d = axis < 0 ? axis + ndim : axis;
+    if (d < 0 || d >= ndim)
+      throw Error(ErrorCode::index, fmt::format("{}: axis {} is out of bounds for an array of {} dims", f.name(), axis, ndim));
+    if (a.reduced[d]) throw Error(ErrorCode::value, fmt::format("{}: axis {} is given twice", f.name(), axis));
+    a.reduced[d] = true;
+    ++a.count;
+  }
+  return a;
+}
+
+// Writes `value` (a double) into one element of `dtype`.
+void store_double(const Function& f, double value, const ndt::Type& dtype, char* dst) {
+  CastLoop c = find_cast(ndt::float64, dtype, cast_nocheck);
+  if (!c) throw Error(ErrorCode::type, fmt::format("{}: cannot seed a {} result", f.name(), dtype.str()));
+  char* args[2] = {reinterpret_cast<char*>(&value), dst};
+  int64_t n = 1, steps[2] = {0, 0};
+  LoopContext ctx{c.data, -1};
+  c.loop(args, &n, steps, &ctx);
+}
+
+struct Reduction {
+  const Kernel* kernel;
+  ndt::Type out_dtype;
+  bool has_identity;           // false: partials start from their first element
+  std::vector<char> identity;  // the identity as one element of out_dtype
+};
+
+// Folds n elements at `in` (stride `step`) into the element at `out`.
+int fold(const Reduction& r, char* in, int64_t n, int64_t step, char* out) noexcept {
+  int64_t dims[2] = {1, n};
+  int64_t steps[3] = {0, 0, step};
+  char* args[2] = {in, out};
+  LoopContext ctx{r.kernel->data, -1};
+  return r.kernel->strided(args, dims, steps, &ctx);
+}
+
+// Folds n elements into the seeded `out`: short runs directly, long runs as fixed chunks
+// whose partial results (each seeded with the identity, or its chunk's first element)
+// are then folded into `out` in chunk order.
+int fold_run(const Reduction& r, char* in, int64_t n, int64_t step, char* out, const CallOptions& options,
+             bool parallel_ok) {
+  if (n <= kChunk) return n ? fold(r, in, n, step, out) : loop_ok;
+  int64_t itemsize = r.out_dtype.size();
+  int64_t nchunks = (n + kChunk - 1) / kChunk;
+  std::vector<char> partials(static_cast<std::size_t>(nchunks * itemsize));
+  std::vector<int> status(static_cast<std::size_t>(nchunks), loop_ok);
+  auto chunk = [&](int64_t c) {
+    char* p = in + c * kChunk * step;
+    int64_t m = std::min(kChunk, n - c * kChunk);
+    char* dst = partials.data() + c * itemsize;
+    if (r.has_identity) std::memcpy(dst, r.identity.data(), static_cast<std::size_t>(itemsize));
+    else std::memcpy(dst, p, static_cast<std::size_t>(itemsize));
+    status[static_cast<std::size_t>(c)] = fold(r, p, m, step, dst);
+  };
+  if (parallel_ok && options.max_threads != 1) {
+    auto body = [&] { tbb::parallel_for(int64_t{0}, nchunks, chunk); };
+    if (options.max_threads > 1) tbb::task_arena(options.max_threads).execute(body);
+    else body();
+  } else {
+    for (int64_t c = 0; c < nchunks; ++c) chunk(c);
+  }
+  for (int s : status)
+    if (s != loop_ok) return s;
+  return fold(r, partials.data(), nchunks, itemsize, out);
+}
+
+}  // namespace
+
+void reduce_into(const Function& f, const BufferView& input0, const BufferView& output, const ReduceOptions& ro,
+                 const CallOptions& options) {
+  if (f.nin() != 1 || f.nout() != 1)
+    throw Error(ErrorCode::type, fmt::format("{} is not a reduction", f.name()));
+  if (input0.dtype.kind() == ndt::Kind::VarDim)
+    throw Error(ErrorCode::not_implemented, fmt::format("{}: reductions over var dims", f.name()));
+  if (output.readonly) throw Error(ErrorCode::value, fmt::format("{}: the output is read-only", f.name()));
+  ndt::Type dtype = input0.dtype;
+  const Resolution& res = resolve(f, std::span(&dtype, 1));
+  if (!(res.kernel->flags & kernel_reduction))
+    throw Error(ErrorCode::type, fmt::format("{} is not a reduction", f.name()));
+  int ndim = input0.ndim();
+  if (ndim > kMaxDims) throw Error(ErrorCode::not_implemented, fmt::format("{}: at most {} dims", f.name(), kMaxDims));
+  Axes axes = normalize_axes(f, ndim, ro);
+
+  // The output's shape, with and without the kept dims.
+  std::vector<int64_t> want;
+  for (int d = 0; d < ndim; ++d)
+    if (!axes.reduced[d]) want.push_back(input0.shape[d]);
+    else if (ro.keepdims) want.push_back(1);
+  if (!std::equal(want.begin(), want.end(), output.shape.begin(), output.shape.end()))
+    throw Error(ErrorCode::value, fmt::format("{}: the output has shape ({}), expected ({})", f.name(),
+                                              fmt::join(output.shape, ", "), fmt::join(want, ", ")));
+  if (output.dtype != res.out_dtypes[0])
+    throw Error(ErrorCode::type, fmt::format("{}: the output must have dtype {}, not {}", f.name(),
+                                             res.out_dtypes[0].str(), output.dtype.str()));
+
+  Reduction r{res.kernel, res.out_dtypes[0], !std::isnan(f.identity()), {}};
+  r.identity.resize(static_cast<std::size_t>(r.out_dtype.size()));
+  if (r.has_identity) store_double(f, f.identity(), r.out_dtype, r.identity.data());
+  bool seed_first = !ro.initial && !r.has_identity;
+  int64_t reduced_count = 1;
+  for (int d = 0; d < ndim; ++d)
+    if (axes.reduced[d]) reduced_count *= input0.shape[d];
+  if (seed_first && reduced_count == 0)
+    throw Error(ErrorCode::value,
+                fmt::format("{}: zero-size reduction has no identity; pass an initial value", f.name()));
+
+  detail::Temporaries temps;
+  BufferView input = input0;
+  if (res.in_casts[0] || detail::overlaps(input, output)) input = temps.copy(input0, res.in_dtypes[0], options);
+
+  // The core axis: the reduced axis with the smallest stride (the longest contiguous run).
+  int core = -1;
+  for (int d = 0; d < ndim; ++d)
+    if (axes.reduced[d] && input.shape[d] > 1 &&
+        (core < 0 || std::llabs(input.strides[d]) < std::llabs(input.strides[core])))
+      core = d;
+  int64_t n = core >= 0 ? input.shape[core] : 1;
+  int64_t step = core >= 0 ? input.strides[core] : 0;
+
+  // Loop over every other dim; reduced dims map to output stride 0.
+  detail::Plan plan;
+  plan.nargs = 2;
+  plan.data[0] = input.data;
+  plan.data[1] = output.data;
+  int od = 0;
+  for (int d = 0; d < ndim; ++d) {
+    if (d == core) {
+      if (ro.keepdims) ++od;
+      continue;
+    }
+    plan.shape[plan.ndim] = input.shape[d];
+    plan.strides[0][plan.ndim] = input.strides[d];
+    if (axes.reduced[d]) {
+      plan.strides[1][plan.ndim] = 0;
+      if (ro.keepdims) ++od;
+    } else {
+      plan.strides[1][plan.ndim] = output.strides[od++];
+    }
+    ++plan.ndim;
+  }
+  int64_t outer = 1;
+  for (int d = 0; d < plan.ndim; ++d) outer *= plan.shape[d];
+  int64_t out_count = element_count(output.shape);
+  if (out_count == 0) return;
+
+  // Seed every output element: `initial`, the identity, or the first reduced element
+  // (folding that element again is harmless for functions without an identity: min, max).
+  if (seed_first) {
+    std::vector<int64_t> kshape, kstrides;
+    for (int d = 0; d < ndim; ++d)
+      if (!axes.reduced[d] || ro.keepdims) {
+        kshape.push_back(axes.reduced[d] ? 1 : input.shape[d]);
+        kstrides.push_back(input.strides[d]);
+      }
+    assign(output, BufferView{input.data, input.dtype, kshape, kstrides, true}, cast_nocheck, options);
+  } else {
+    std::vector<char> one(static_cast<std::size_t>(r.out_dtype.size()));
+    store_double(f, ro.initial ? *ro.initial : f.identity(), r.out_dtype, one.data());
+    assign(output, BufferView{one.data(), r.out_dtype, {}, {}, true}, cast_nocheck, options);
+  }
+  if (reduced_count == 0) return;
+
+  auto run_one = [&](int64_t flat, bool parallel_ok) -> int {
+    char* pin = plan.data[0];
+    char* pout = plan.data[1];
+    for (int d = plan.ndim - 1; d >= 0; --d) {
+      int64_t i = flat % plan.shape[d];
+      flat /= plan.shape[d];
+      pin += i * plan.strides[0][d];
+      pout += i * plan.strides[1][d];
+    }
+    return fold_run(r, pin, n, step, pout, options, parallel_ok);
+  };
+  // Output elements are independent unless a reduced loop dim folds into one repeatedly.
+  bool independent = outer == out_count;
+  int status = loop_ok;
+  if (outer == 1) {
+    status = run_one(0, true);
+  } else if (independent && outer * n >= (1 << 17) && options.max_threads != 1) {
+    std::vector<int> statuses(static_cast<std::size_t>(outer), loop_ok);
+    auto body = [&] {
+      tbb::parallel_for(int64_t{0}, outer,
+                        [&](int64_t i) { statuses[static_cast<std::size_t>(i)] = run_one(i, false); });
+    };
+    if (options.max_threads > 1) tbb::task_arena(options.max_threads).execute(body);
+    else body();
+    for (int s : statuses)
+      if (s != loop_ok && status == loop_ok) status = s;
+  } else {
+    for (int64_t i = 0; i < outer && status == loop_ok; ++i) status = run_one(i, false);
+  }
+  if (status != loop_ok)
+    throw Error(ErrorCode::value, fmt::format("{}: the reduction failed (status {})", f.name(), status));
+}
+
+Buffer reduce(const Function& f, const BufferView& input, const ReduceOptions& ro, const CallOptions& options) {
+  if (f.nin() != 1 || f.nout() != 1) throw Error(ErrorCode::type, fmt::format("{} is not a reduction", f.name()));
+  ndt::Type dtype = input.dtype;
+  const Resolution& res = resolve(f, std::span(&dtype, 1));
+  int ndim = input.ndim();
+  if (ndim > kMaxDims) throw Error(ErrorCode::not_implemented, fmt::format("{}: at most {} dims", f.name(), kMaxDims));
+  Axes axes = normalize_axes(f, ndim, ro);
+  if (!options.allocate) throw Error(ErrorCode::invalid_argument, fmt::format("{}: the output needs an allocator", f.name()));
+  Buffer out;
+  out.dtype = res.out_dtypes[0];
+  for (int d = 0; d < ndim; ++d)
+    if (!axes.reduced[d]) out.shape.push_back(input.shape[d]);
+    else if (ro.keepdims) out.shape.push_back(1);
+  out.strides = contiguous_strides(out.shape, out.dtype.size());
+  int64_t size = ndt::detail::checked_mul(element_count(out.shape), out.dtype.size(), "output size");
+  out.data = static_cast<char*>(options.allocate(size, out.dtype.align()));
+  if (!out.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
+  reduce_into(f, input, out.view(), ro, options);
+  return out;
+}
+
+}  // namespace pluribus::gfunc
