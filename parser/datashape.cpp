@@ -640,7 +640,230 @@ std::string describe(const std::string& which) {
 
 }  // namespace grammar
 
+// ----- the predictive parser for the common forms ----------------------------------------
+//
+// Most datashapes are dims over names, options, pointers, records and tuples. This parser
+// reads those in one left-to-right pass with one character of lookahead, building types as
+// it goes, and calls the same builders as the grammar. It declines (returns an empty Type)
+// at the first construct it does not handle and on any error; the X3 grammar then parses
+// the input from the start and is the one that accepts the rest of the language and
+// reports every error with its position. Everything this parser accepts, the grammar
+// accepts as the same type.
+namespace direct {
+
+using It = const char*;
+
+inline bool blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+class Parser {
+ public:
+  Parser(const Source& src) : src_(src), begin_(src.input.data()), p_(begin_),
+                              end_(begin_ + src.input.size()) {}
+
+  Type top() {
+    Type t = ds();
+    if (!t) return {};
+    skip();
+    return p_ == end_ ? t : Type();
+  }
+
+ private:
+  const Source& src_;
+  It begin_, p_, end_;
+  int depth_ = 0;
+
+  void skip() {
+    while (p_ != end_ && blank(*p_)) ++p_;
+  }
+  // The current character, or '\0' at the end (a NUL in the input is declined anyway).
+  char peek() const { return p_ != end_ ? *p_ : '\0'; }
+  char peek(std::size_t k) const { return end_ - p_ > static_cast<std::ptrdiff_t>(k) ? p_[k] : '\0'; }
+  std::size_t pos(It at) const { return static_cast<std::size_t>(at - begin_); }
+
+  std::string_view ident() {
+    It start = p_;
+    ++p_;
+    while (p_ != end_ && grammar::ident_char(*p_)) ++p_;
+    return {start, static_cast<std::size_t>(p_ - start)};
+  }
+  // After a dim's name or shape: `*` (not `**`, a power) ends it.
+  bool star() {
+    skip();
+    if (peek() != '*' || peek(1) == '*') return false;
+    ++p_;
+    return true;
+  }
+  bool ellipsis() const { return peek() == '.' && peek(1) == '.' && peek(2) == '.'; }
+
+  Type ds() {
+    // Deep input is the grammar's to reject (with its message), long before the limit.
+    if (++depth_ > grammar::kMaxDepth / 2) return {};
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
+    boost::container::small_vector<Dim, 4> dims;
+    Type dtype;
+    for (;;) {
+      skip();
+      It at = p_;
+      const char c = peek();
+      if (is_digit(c)) {
+        int64_t n = 0;
+        while (p_ != end_ && is_digit(*p_)) {
+          if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, *p_ - '0', &n))
+            return {};
+          ++p_;
+        }
+        if (!star()) return {};
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Fixed;
+        d.shape = n;
+        d.pos = pos(at);
+        continue;
+      }
+      if (c == '.') {
+        if (!ellipsis()) return {};
+        p_ += 3;
+        if (!star()) return {};
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Ellipsis;
+        d.pos = pos(at);
+        continue;
+      }
+      if (!grammar::ident_start(c)) {
+        dtype = punctuated();
+        break;
+      }
+      std::string_view name = ident();
+      skip();
+      const char next = peek();
+      if (next == '*') {
+        if (!star()) return {};
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Named;
+        d.name = name;
+        d.pos = pos(at);
+        continue;
+      }
+      if (next == '.') {
+        if (!ellipsis()) return {};
+        p_ += 3;
+        if (!star()) return {};
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Ellipsis;
+        d.name = name;
+        d.pos = pos(at);
+        continue;
+      }
+      // Constructor arguments and unions (`Name of T | ...`) are the grammar's.
+      if (next == '(' || next == '[') return {};
+      if (next == 'o' && peek(1) == 'f' && (p_ + 2 == end_ || !grammar::ident_char(p_[2])))
+        return {};
+      dtype = build_named(src_, name, Args{}, pos(at));
+      break;
+    }
+    if (!dtype || dims.empty()) return dtype;
+    return build_datashape(src_, std::span<const Dim>(dims.data(), dims.size()), dtype);
+  }
+
+  // A data type that starts with punctuation.
+  Type punctuated() {
+    switch (peek()) {
+      case '?': {
+        ++p_;
+        Type t = ds();
+        return t ? make_option(t) : t;
+      }
+      case '&': {
+        ++p_;
+        Type t = ds();
+        return t ? make_pointer(t) : t;
+      }
+      case '{': return record();
+      case '(': return tuple();
+      default: return {};
+    }
+  }
+
+  // `{name: T, ...}` with plain names, no attributes and no `...`.
+  Type record() {
+    ++p_;
+    std::vector<FieldSpec> fields;
+    skip();
+    if (peek() == '}') {
+      ++p_;
+      return make_record(std::move(fields), {});
+    }
+    for (;;) {
+      skip();
+      if (!grammar::ident_start(peek())) return {};
+      std::string_view name = ident();
+      skip();
+      if (peek() != ':') return {};
+      ++p_;
+      Type t = ds();
+      if (!t) return {};
+      fields.push_back({std::string(name), std::move(t), 0, 0});
+      skip();
+      if (peek() == ',') {
+        ++p_;
+        skip();
+        if (peek() != '}') continue;
+      }
+      if (peek() != '}') return {};
+      ++p_;
+      return make_record(std::move(fields), {});
+    }
+  }
+
+  // `(T, ...)` with unnamed members, no attributes, no `...`, and no `->` after it.
+  Type tuple() {
+    ++p_;
+    std::vector<FieldSpec> members;
+    skip();
+    if (peek() != ')') {
+      for (;;) {
+        skip();
+        if (grammar::ident_start(peek())) {
+          // `name:` (a parameter) or `name=` (an attribute) is the grammar's.
+          It save = p_;
+          ident();
+          skip();
+          if (peek() == ':' || peek() == '=') return {};
+          p_ = save;
+        }
+        Type t = ds();
+        if (!t) return {};
+        members.push_back({std::string(), std::move(t), 0, 0});
+        skip();
+        if (peek() == ',') {
+          ++p_;
+          skip();
+          if (peek() != ')') continue;
+        }
+        if (peek() != ')') return {};
+        break;
+      }
+    }
+    ++p_;
+    skip();
+    if (peek() == '-' && peek(1) == '>') return {};
+    return ndt::make_tuple(std::move(members), {});
+  }
+};
+
+}  // namespace direct
+
 Type parse_top(const Source& src) {
+  try {
+    if (Type t = direct::Parser(src).top()) return t;
+  } catch (const std::exception&) {
+    // an error: the grammar reports it
+  }
   using grammar::It;
   It first = src.input.data();
   It const last = first + src.input.size();
