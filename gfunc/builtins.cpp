@@ -7,6 +7,7 @@ namespace pluribus::gfunc {
 Registry& builtins() {
   static Registry* registry = [] {
     static Registry r;
+    kernels::register_reduction(r);
     return &r;
   }();
   return *registry;

@@ -31,6 +31,8 @@ enum KernelFlags : uint32_t {
   kernel_serial = 1u << 1,
   // Outputs may not alias inputs, even exactly: the executor copies overlapping inputs.
   kernel_no_inplace = 1u << 2,
+  // A reduction whose results are then divided by the number of reduced elements (mean).
+  kernel_divide_by_count = 1u << 3,
 };
 
 struct Kernel {
@@ -85,6 +87,9 @@ class PLURIBUS_API Registry {
   Function& add(std::string_view name, std::string_view signature, StridedLoop strided,
                 StridedLoop contiguous = nullptr, const void* data = nullptr,
                 uint32_t flags = kernel_default);
+
+  // Sets the identity of a reduction (see Function::identity).
+  void set_identity(std::string_view name, double identity);
 
   const Function* find(std::string_view name) const noexcept;
   const Function& get(std::string_view name) const;  // throws Error(lookup)

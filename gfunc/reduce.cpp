@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstring>
 
 #include "gfunc/plan.hpp"
@@ -101,6 +102,42 @@ int fold_run(const Reduction& r, char* in, int64_t n, int64_t step, char* out, c
   for (int s : status)
     if (s != loop_ok) return s;
   return fold(r, partials.data(), nchunks, itemsize, out);
+}
+
+// mean: x /= count, in place.
+template <class T>
+int divide_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
+  using A = std::conditional_t<std::is_same_v<T, _Float16>, float, T>;
+  double count = *static_cast<const double*>(ctx->kernel_data);
+  for (int64_t i = 0; i < dims[0]; ++i) {
+    T v;
+    std::memcpy(&v, args[0] + i * steps[0], sizeof(T));
+    v = static_cast<T>(static_cast<A>(v) / static_cast<A>(count));
+    std::memcpy(args[0] + i * steps[0], &v, sizeof(T));
+  }
+  return loop_ok;
+}
+
+void divide_by_count(const Function& f, const BufferView& out, double count, const CallOptions& options) {
+  detail::Runner runner;
+  runner.function = f.name();
+  switch (out.dtype.kind()) {
+    case ndt::Kind::Float16: runner.strided = divide_loop<_Float16>; break;
+    case ndt::Kind::Float32: runner.strided = divide_loop<float>; break;
+    case ndt::Kind::Float64: runner.strided = divide_loop<double>; break;
+    case ndt::Kind::Complex64: runner.strided = divide_loop<std::complex<float>>; break;
+    case ndt::Kind::Complex128: runner.strided = divide_loop<std::complex<double>>; break;
+    default: throw Error(ErrorCode::type, fmt::format("{}: cannot average into {}", f.name(), out.dtype.str()));
+  }
+  runner.kernel_data = &count;
+  runner.nargs = 1;
+  runner.itemsize[0] = out.dtype.size();
+  detail::Plan plan;
+  plan.ndim = out.ndim();
+  std::copy(out.shape.begin(), out.shape.end(), plan.shape);
+  plan.add(out, 0);
+  plan.coalesce();
+  plan.execute(runner, options, false);
 }
 
 }  // namespace
@@ -197,7 +234,10 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
     store_double(f, ro.initial ? *ro.initial : f.identity(), r.out_dtype, one.data());
     assign(output, BufferView{one.data(), r.out_dtype, {}, {}, true}, cast_nocheck, options);
   }
-  if (reduced_count == 0) return;
+  if (reduced_count == 0) {
+    if (res.kernel->flags & kernel_divide_by_count) divide_by_count(f, output, 0.0, options);
+    return;
+  }
 
   auto run_one = [&](int64_t flat, bool parallel_ok) -> int {
     char* pin = plan.data[0];
@@ -230,6 +270,7 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
   }
   if (status != loop_ok)
     throw Error(ErrorCode::value, fmt::format("{}: the reduction failed (status {})", f.name(), status));
+  if (res.kernel->flags & kernel_divide_by_count) divide_by_count(f, output, static_cast<double>(reduced_count), options);
 }
 
 Buffer reduce(const Function& f, const BufferView& input, const ReduceOptions& ro, const CallOptions& options) {

@@ -64,6 +64,16 @@ Function& Registry::add(std::string_view name, std::string_view signature, Strid
   return add(name, Kernel{ndt::parse(signature), strided, contiguous, data, flags});
 }
 
+void Registry::set_identity(std::string_view name, double identity) {
+  std::unique_lock lock(mutex_);
+  for (Function* f : sorted_)
+    if (f->name() == name) {
+      f->set_identity(identity);
+      return;
+    }
+  throw Error(ErrorCode::lookup, fmt::format("no function named '{}'", name));
+}
+
 const Function* Registry::find(std::string_view name) const noexcept {
   std::shared_lock lock(mutex_);
   auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
