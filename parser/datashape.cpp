@@ -131,6 +131,62 @@ inline std::size_t utf8_sequence_length(It it, It last) {
 }
 
 // 'single' or "double" quoted, with \\ \' \" \n \r \t \v \b \f \0 \xHH \uHHHH \UHHHHHHHH.
+// `first` is at the opening quote; returns the position after the closing one. Malformed
+// literals are errors (positioned from `begin`, the start of the input).
+It read_string(const Source& src, It begin, It first, It last, std::string& out) {
+  const std::size_t base = static_cast<std::size_t>(first - begin);
+  const char quote = *first;
+  It it = first + 1;
+  for (;;) {
+    if (it == last) fail(src, base, "unterminated string literal");
+    char c = *it;
+    if (c == quote) break;
+    if (c == '\n' || c == '\r')
+      fail(src, base, "unterminated string literal (a raw line break inside; write \\n)");
+    if (c != '\\') {
+      const std::size_t n = utf8_sequence_length(it, last);
+      if (n == 0)
+        fail(src, static_cast<std::size_t>(it - begin), "invalid UTF-8 in a string literal");
+      out.append(it, n);
+      it += n;
+      continue;
+    }
+    const std::size_t esc_pos = static_cast<std::size_t>(it - begin);
+    if (++it == last) fail(src, base, "unterminated string literal");
+    char e = *it++;
+    int hex_digits = 0;
+    switch (e) {
+      case '\\': out += '\\'; break;
+      case '\'': out += '\''; break;
+      case '"': out += '"'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case '0': out += '\0'; break;
+      case 'x': hex_digits = 2; break;
+      case 'u': hex_digits = 4; break;
+      case 'U': hex_digits = 8; break;
+      default: fail(src, esc_pos, std::string("unknown escape sequence '\\") + e + "'");
+    }
+    if (hex_digits) {
+      uint32_t cp = 0;
+      for (int k = 0; k < hex_digits; ++k, ++it) {
+        if (it == last || !std::isxdigit(static_cast<unsigned char>(*it)))
+          fail(src, esc_pos, "escape sequence needs " + std::to_string(hex_digits) + " hex digits");
+        char h = *it;
+        cp = cp * 16 + static_cast<uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+      }
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        fail(src, esc_pos, "escape sequence is not a Unicode scalar value");
+      append_utf8(out, cp);  // \xHH is the code point U+00HH, as in Python
+    }
+  }
+  return it + 1;
+}
+
 struct StringParser : x3::parser<StringParser> {
   using attribute_type = std::string;
   static bool const has_attribute = true;
@@ -138,61 +194,9 @@ struct StringParser : x3::parser<StringParser> {
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
     x3::skip_over(first, last, ctx);
     if (first == last || (*first != '\'' && *first != '"')) return false;
-    const Source& src = source(ctx);
-    const std::size_t base = static_cast<std::size_t>(first - state(ctx).begin);
-    const char quote = *first;
     std::string out;
-    It it = first + 1;
-    for (;;) {
-      if (it == last) fail(src, base, "unterminated string literal");
-      char c = *it;
-      if (c == quote) break;
-      if (c == '\n' || c == '\r')
-        fail(src, base, "unterminated string literal (a raw line break inside; write \\n)");
-      if (c != '\\') {
-        const std::size_t n = utf8_sequence_length(it, last);
-        if (n == 0)
-          fail(src, static_cast<std::size_t>(it - state(ctx).begin),
-               "invalid UTF-8 in a string literal");
-        out.append(it, n);
-        it += n;
-        continue;
-      }
-      const std::size_t esc_pos = static_cast<std::size_t>(it - state(ctx).begin);
-      if (++it == last) fail(src, base, "unterminated string literal");
-      char e = *it++;
-      int hex_digits = 0;
-      switch (e) {
-        case '\\': out += '\\'; break;
-        case '\'': out += '\''; break;
-        case '"': out += '"'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'v': out += '\v'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case '0': out += '\0'; break;
-        case 'x': hex_digits = 2; break;
-        case 'u': hex_digits = 4; break;
-        case 'U': hex_digits = 8; break;
-        default: fail(src, esc_pos, std::string("unknown escape sequence '\\") + e + "'");
-      }
-      if (hex_digits) {
-        uint32_t cp = 0;
-        for (int k = 0; k < hex_digits; ++k, ++it) {
-          if (it == last || !std::isxdigit(static_cast<unsigned char>(*it)))
-            fail(src, esc_pos, "escape sequence needs " + std::to_string(hex_digits) + " hex digits");
-          char h = *it;
-          cp = cp * 16 + static_cast<uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-        }
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-          fail(src, esc_pos, "escape sequence is not a Unicode scalar value");
-        append_utf8(out, cp);  // \xHH is the code point U+00HH, as in Python
-      }
-    }
+    first = read_string(source(ctx), state(ctx).begin, first, last, out);
     attr = std::move(out);
-    first = it + 1;
     return true;
   }
 };
@@ -317,42 +321,47 @@ constexpr KeywordParser kw_of{"of"};
 const auto uint64_ = x3::uint_parser<int64_t>();
 const auto int64_ = x3::int_parser<int64_t>();
 // A real literal with a '.' or an exponent, converted with correct rounding (from_chars).
+// Returns the position after it, or nullptr when `first` does not start one.
+It read_double(const Source& src, It begin, It first, It last, double& value) {
+  It it = first;
+  auto digits = [&] {
+    It start = it;
+    while (it != last && *it >= '0' && *it <= '9') ++it;
+    return it != start;
+  };
+  if (it != last && (*it == '-' || *it == '+')) ++it;
+  bool mantissa = digits();
+  bool real = false;
+  if (it != last && *it == '.') {
+    ++it;
+    real = true;
+    mantissa = digits() || mantissa;
+  }
+  if (!mantissa) return nullptr;
+  if (it != last && (*it == 'e' || *it == 'E')) {
+    It save = it++;
+    if (it != last && (*it == '-' || *it == '+')) ++it;
+    if (digits()) real = true;
+    else it = save;
+  }
+  if (!real) return nullptr;
+  auto [end, ec] = std::from_chars(first + (*first == '+'), it, value);
+  if (ec != std::errc() || end != it)
+    fail(src, static_cast<std::size_t>(first - begin), "floating-point literal out of range");
+  return it;
+}
+
 struct DoubleParser : x3::parser<DoubleParser> {
   using attribute_type = double;
   static bool const has_attribute = true;
   template <typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
     x3::skip_over(first, last, ctx);
-    It it = first;
-    auto digits = [&] {
-      It start = it;
-      while (it != last && *it >= '0' && *it <= '9') ++it;
-      return it != start;
-    };
-    if (it != last && (*it == '-' || *it == '+')) ++it;
-    bool mantissa = digits();
-    bool real = false;
-    if (it != last && *it == '.') {
-      ++it;
-      real = true;
-      mantissa = digits() || mantissa;
-    }
-    if (!mantissa) return false;
-    if (it != last && (*it == 'e' || *it == 'E')) {
-      It save = it++;
-      if (it != last && (*it == '-' || *it == '+')) ++it;
-      if (digits()) real = true;
-      else it = save;
-    }
-    if (!real) return false;
-    const char* begin = first + (*first == '+');
     double value;
-    auto [end, ec] = std::from_chars(begin, it, value);
-    if (ec != std::errc() || end != it)
-      fail(source(ctx), static_cast<std::size_t>(first - state(ctx).begin),
-           "floating-point literal out of range");
+    It end = read_double(source(ctx), state(ctx).begin, first, last, value);
+    if (!end) return false;
     attr = value;
-    first = it;
+    first = end;
     return true;
   }
 };
@@ -640,15 +649,13 @@ std::string describe(const std::string& which) {
 
 }  // namespace grammar
 
-// ----- the predictive parser for the common forms ----------------------------------------
+// ----- the predictive parser --------------------------------------------------------------
 //
-// Most datashapes are dims over names, options, pointers, records and tuples. This parser
-// reads those in one left-to-right pass with one character of lookahead, building types as
-// it goes, and calls the same builders as the grammar. It declines (returns an empty Type)
-// at the first construct it does not handle and on any error; the X3 grammar then parses
-// the input from the start and is the one that accepts the rest of the language and
-// reports every error with its position. Everything this parser accepts, the grammar
-// accepts as the same type.
+// Reads a datashape in one left-to-right pass, deciding every choice from the next
+// characters, and hands each construct to the same builders as the grammar above, in the
+// same parse-tree form. It accepts exactly what the grammar accepts, as the same type; on
+// any error (or input nested deeper than it cares to go) it gives up, and the grammar
+// parses the input again from the start and reports the error with its position.
 namespace direct {
 
 using It = const char*;
@@ -658,16 +665,38 @@ inline bool blank(char c) {
 }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Thrown to give up (caught in parse_top; never on a successful parse).
+struct Decline {};
+[[noreturn]] void decline() { throw Decline{}; }
+
 class Parser {
  public:
-  Parser(const Source& src) : src_(src), begin_(src.input.data()), p_(begin_),
-                              end_(begin_ + src.input.size()) {}
+  explicit Parser(const Source& src)
+      : src_(src), begin_(src.input.data()), p_(begin_), end_(begin_ + src.input.size()) {}
 
+  // top: `T`, `A, B -> C`, `(A, B) -> C, D`
   Type top() {
-    Type t = ds();
-    if (!t) return {};
     skip();
-    return p_ == end_ ? t : Type();
+    const std::size_t start = pos(p_);
+    std::vector<Type> list, outputs;
+    bool arrow = false;
+    list.push_back(ds());
+    for (skip(); peek() == ','; skip()) {
+      ++p_;
+      list.push_back(ds());
+    }
+    if (peek() == '-' && peek(1) == '>') {
+      p_ += 2;
+      arrow = true;
+      outputs.push_back(ds());
+      for (skip(); peek() == ','; skip()) {
+        ++p_;
+        outputs.push_back(ds());
+      }
+    }
+    if (p_ != end_) decline();
+    if (!arrow && list.size() == 1) return std::move(list[0]);
+    return build_top(src_, list, arrow, outputs, start);
   }
 
  private:
@@ -678,181 +707,423 @@ class Parser {
   void skip() {
     while (p_ != end_ && blank(*p_)) ++p_;
   }
-  // The current character, or '\0' at the end (a NUL in the input is declined anyway).
-  char peek() const { return p_ != end_ ? *p_ : '\0'; }
-  char peek(std::size_t k) const { return end_ - p_ > static_cast<std::ptrdiff_t>(k) ? p_[k] : '\0'; }
+  // The character k ahead, or '\0' past the end (a NUL in the input is never accepted).
+  char peek(std::size_t k = 0) const {
+    return static_cast<std::size_t>(end_ - p_) > k ? p_[k] : '\0';
+  }
   std::size_t pos(It at) const { return static_cast<std::size_t>(at - begin_); }
-
-  std::string_view ident() {
-    It start = p_;
+  void expect(char c) {
+    skip();
+    if (peek() != c) decline();
     ++p_;
+  }
+  bool at_ellipsis() const { return peek() == '.' && peek(1) == '.' && peek(2) == '.'; }
+  bool at_ident() const { return p_ != end_ && grammar::ident_start(*p_); }
+  std::string_view ident() {
+    if (!at_ident()) decline();
+    It start = p_++;
     while (p_ != end_ && grammar::ident_char(*p_)) ++p_;
     return {start, static_cast<std::size_t>(p_ - start)};
   }
-  // After a dim's name or shape: `*` (not `**`, a power) ends it.
-  bool star() {
-    skip();
-    if (peek() != '*' || peek(1) == '*') return false;
-    ++p_;
-    return true;
+  // What follows the identifier at p_ (after blanks), without consuming anything.
+  char after_ident() const {
+    It it = p_;
+    while (it != end_ && grammar::ident_char(*it)) ++it;
+    while (it != end_ && blank(*it)) ++it;
+    return it != end_ ? *it : '\0';
   }
-  bool ellipsis() const { return peek() == '.' && peek(1) == '.' && peek(2) == '.'; }
+  // `Name of` starts a union member.
+  bool at_union_member() const {
+    if (!at_ident()) return false;
+    It it = p_;
+    while (it != end_ && grammar::ident_char(*it)) ++it;
+    while (it != end_ && blank(*it)) ++it;
+    return end_ - it >= 2 && it[0] == 'o' && it[1] == 'f' &&
+           (it + 2 == end_ || !grammar::ident_char(it[2]));
+  }
+  // An integer as X3's int parsers read it (`signed`: an optional sign), or nullptr.
+  static It read_int(It it, It last, bool is_signed, int64_t& value) {
+    bool negative = false;
+    if (is_signed && it != last && (*it == '-' || *it == '+')) negative = *it++ == '-';
+    if (it == last || !is_digit(*it)) return nullptr;
+    int64_t v = 0;
+    for (; it != last && is_digit(*it); ++it) {
+      const int d = *it - '0';
+      if (__builtin_mul_overflow(v, 10, &v) ||
+          (negative ? __builtin_sub_overflow(v, d, &v) : __builtin_add_overflow(v, d, &v)))
+        return nullptr;
+    }
+    value = v;
+    return it;
+  }
+  int64_t integer(bool is_signed) {
+    skip();
+    int64_t v;
+    It end = read_int(p_, end_, is_signed, v);
+    if (!end) decline();
+    p_ = end;
+    return v;
+  }
 
+  struct Nest {
+    int& depth;
+    explicit Nest(int& d) : depth(d) {
+      // The grammar rejects deep input (at kMaxDepth, with its message).
+      if (++depth > grammar::kMaxDepth / 2) decline();
+    }
+    ~Nest() { --depth; }
+  };
+
+  // `**N` or `**3` after a dim, then the dim's `*`.
+  void dim_end(Dim& d) {
+    skip();
+    if (peek() == '*' && peek(1) == '*') {
+      p_ += 2;
+      skip();
+      if (is_digit(peek())) {
+        d.power_int = integer(false);
+      } else {
+        d.power_name = ident();
+      }
+      skip();
+    }
+    if (peek() != '*') decline();
+    ++p_;
+  }
+
+  // A datashape: dims, then a data type.
   Type ds() {
-    // Deep input is the grammar's to reject (with its message), long before the limit.
-    if (++depth_ > grammar::kMaxDepth / 2) return {};
-    struct Leave {
-      int& depth;
-      ~Leave() { --depth; }
-    } leave{depth_};
+    Nest nest(depth_);
     boost::container::small_vector<Dim, 4> dims;
     Type dtype;
     for (;;) {
       skip();
       It at = p_;
+      bool fortran = false;
+      if (peek() == '!') {
+        fortran = true;
+        ++p_;
+        skip();
+      }
       const char c = peek();
       if (is_digit(c)) {
-        int64_t n = 0;
-        while (p_ != end_ && is_digit(*p_)) {
-          if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, *p_ - '0', &n))
-            return {};
-          ++p_;
-        }
-        if (!star()) return {};
         Dim& d = dims.emplace_back();
         d.kind = Dim::Fixed;
-        d.shape = n;
+        d.shape = integer(false);
+        d.fortran = fortran;
         d.pos = pos(at);
+        dim_end(d);
         continue;
       }
       if (c == '.') {
-        if (!ellipsis()) return {};
+        if (!at_ellipsis()) decline();
         p_ += 3;
-        if (!star()) return {};
         Dim& d = dims.emplace_back();
         d.kind = Dim::Ellipsis;
+        d.fortran = fortran;
         d.pos = pos(at);
+        dim_end(d);
         continue;
       }
-      if (!grammar::ident_start(c)) {
+      if (!at_ident()) {
+        if (fortran) decline();
         dtype = punctuated();
         break;
       }
+      It name_at = p_;
       std::string_view name = ident();
       skip();
-      const char next = peek();
-      if (next == '*') {
-        if (!star()) return {};
-        Dim& d = dims.emplace_back();
-        d.kind = Dim::Named;
-        d.name = name;
-        d.pos = pos(at);
-        continue;
-      }
-      if (next == '.') {
-        if (!ellipsis()) return {};
+      if (at_ellipsis()) {
         p_ += 3;
-        if (!star()) return {};
         Dim& d = dims.emplace_back();
         d.kind = Dim::Ellipsis;
         d.name = name;
+        d.fortran = fortran;
         d.pos = pos(at);
+        dim_end(d);
         continue;
       }
-      // Constructor arguments and unions (`Name of T | ...`) are the grammar's.
-      if (next == '(' || next == '[') return {};
-      if (next == 'o' && peek(1) == 'f' && (p_ + 2 == end_ || !grammar::ident_char(p_[2])))
-        return {};
-      dtype = build_named(src_, name, Args{}, pos(at));
+      Args args;
+      if (peek() == '(' || peek() == '[') {
+        arguments(args);
+        skip();
+      }
+      if (peek() == '*') {
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Named;
+        d.name = name;
+        d.args = std::move(args);
+        d.fortran = fortran;
+        d.pos = pos(at);
+        dim_end(d);
+        continue;
+      }
+      if (fortran) decline();
+      if (!args.present && peek() == 'o' && peek(1) == 'f' &&
+          (p_ + 2 == end_ || !grammar::ident_char(p_[2]))) {
+        p_ = name_at;
+        dtype = union_type();
+      } else {
+        dtype = build_named(src_, name, args, pos(at));
+      }
       break;
     }
-    if (!dtype || dims.empty()) return dtype;
+    if (dims.empty()) return dtype;
     return build_datashape(src_, std::span<const Dim>(dims.data(), dims.size()), dtype);
   }
 
   // A data type that starts with punctuation.
   Type punctuated() {
+    It at = p_;
     switch (peek()) {
       case '?': {
         ++p_;
-        Type t = ds();
-        return t ? make_option(t) : t;
+        return make_option(ds());
       }
       case '&': {
         ++p_;
-        Type t = ds();
-        return t ? make_pointer(t) : t;
+        return make_pointer(ds());
       }
+      case '<':
+      case '=': {
+        ++p_;
+        skip();
+        It name_at = p_;
+        std::string_view name = ident();
+        Args args;
+        skip();
+        if (peek() == '(' || peek() == '[') arguments(args);
+        return build_native_endian(src_, build_named(src_, name, args, pos(name_at)), pos(at));
+      }
+      case '[': {
+        ++p_;
+        skip();
+        if (!at_union_member()) decline();
+        Type t = union_type();
+        expect(']');
+        return t;
+      }
+      case '(': return group();
       case '{': return record();
-      case '(': return tuple();
-      default: return {};
+      default: decline();
     }
   }
 
-  // `{name: T, ...}` with plain names, no attributes and no `...`.
-  Type record() {
+  // `Int of int64 | Name of string`, from a member's name.
+  Type union_type() {
+    const std::size_t at = pos(p_);
+    std::vector<std::pair<std::string, Type>> members;
+    for (;;) {
+      std::string name(ident());
+      skip();
+      p_ += 2;  // `of`, checked by the caller or below
+      members.emplace_back(std::move(name), ds());
+      skip();
+      if (peek() != '|') break;
+      It save = p_++;
+      skip();
+      if (!at_union_member()) {
+        p_ = save;
+        break;
+      }
+    }
+    return build_union(src_, members, at);
+  }
+
+  // `(...)` or `[...]` after a name.
+  void arguments(Args& args) {
+    const char close = peek() == '[' ? ']' : ')';
+    args.present = true;
+    args.brackets = close == ']';
+    args.pos = pos(p_);
     ++p_;
-    std::vector<FieldSpec> fields;
     skip();
-    if (peek() == '}') {
+    if (peek() == close) {
       ++p_;
-      return make_record(std::move(fields), {});
+      return;
     }
     for (;;) {
+      Arg& a = args.list.emplace_back();
       skip();
-      if (!grammar::ident_start(peek())) return {};
-      std::string_view name = ident();
+      It at = p_;
+      if (at_ident() && after_ident() == '=') {
+        a.key = ident();
+        expect('=');
+        a.pos = pos(at);
+        value(a.value);
+      } else {
+        value(a.value);
+        a.pos = a.value.pos;
+      }
       skip();
-      if (peek() != ':') return {};
+      if (peek() == ',') {
+        ++p_;
+        continue;
+      }
+      expect(close);
+      return;
+    }
+  }
+
+  // A constructor argument's value: a real, an integer (not `3 *`), a string, a list, or a
+  // datashape.
+  void value(ArgValue& v) {
+    skip();
+    v.pos = pos(p_);
+    if (It end = grammar::read_double(src_, begin_, p_, end_, v.d)) {
+      v.kind = ArgValue::Double;
+      p_ = end;
+      return;
+    }
+    if (It end = read_int(p_, end_, true, v.i)) {
+      It next = end;
+      while (next != end_ && blank(*next)) ++next;
+      if (next == end_ || *next != '*') {
+        v.kind = ArgValue::Int;
+        p_ = end;
+        return;
+      }
+      v.i = 0;
+    }
+    const char c = peek();
+    if (c == '\'' || c == '"') {
+      v.kind = ArgValue::String;
+      p_ = grammar::read_string(src_, begin_, p_, end_, v.s);
+      return;
+    }
+    if (c == '[') {
+      Nest nest(depth_);
+      v.kind = ArgValue::List;
       ++p_;
-      Type t = ds();
-      if (!t) return {};
-      fields.push_back({std::string(name), std::move(t), 0, 0});
+      skip();
+      if (peek() == ']') {
+        ++p_;
+        return;
+      }
+      for (;;) {
+        value(v.list.emplace_back());
+        skip();
+        if (peek() == ',') {
+          ++p_;
+          continue;
+        }
+        expect(']');
+        return;
+      }
+    }
+    v.kind = ArgValue::Datashape;
+    v.type = ds();
+  }
+
+  // Members of a tuple, signature or record, up to `close`; returns the trailing comma.
+  bool items(std::vector<Item>& out, char close, bool record) {
+    skip();
+    if (peek() == ',') {
+      ++p_;
+      expect(close);
+      return true;
+    }
+    if (peek() == close) {
+      ++p_;
+      return false;
+    }
+    for (;;) {
+      item(out.emplace_back(), record);
       skip();
       if (peek() == ',') {
         ++p_;
         skip();
-        if (peek() != '}') continue;
+        if (peek() == close) {
+          ++p_;
+          return true;
+        }
+        continue;
       }
-      if (peek() != '}') return {};
-      ++p_;
-      return make_record(std::move(fields), {});
+      expect(close);
+      return false;
     }
   }
 
-  // `(T, ...)` with unnamed members, no attributes, no `...`, and no `->` after it.
-  Type tuple() {
-    ++p_;
-    std::vector<FieldSpec> members;
+  void item(Item& it, bool record) {
     skip();
-    if (peek() != ')') {
-      for (;;) {
-        skip();
-        if (grammar::ident_start(peek())) {
-          // `name:` (a parameter) or `name=` (an attribute) is the grammar's.
-          It save = p_;
-          ident();
-          skip();
-          if (peek() == ':' || peek() == '=') return {};
-          p_ = save;
-        }
-        Type t = ds();
-        if (!t) return {};
-        members.push_back({std::string(), std::move(t), 0, 0});
-        skip();
-        if (peek() == ',') {
-          ++p_;
-          skip();
-          if (peek() != ')') continue;
-        }
-        if (peek() != ')') return {};
-        break;
+    It at = p_;
+    it.pos = pos(at);
+    if (at_ellipsis()) {
+      It next = p_ + 3;
+      while (next != end_ && blank(*next)) ++next;
+      if (next == end_ || *next != '*') {
+        p_ += 3;
+        it.kind = Item::Variadic;
+        return;
       }
+      if (record) decline();
     }
-    ++p_;
+    const char c = peek();
+    const char follow = at_ident() ? after_ident() : '\0';
+    if (follow == '=') {
+      it.kind = Item::Attribute;
+      it.name = ident();
+      expect('=');
+      it.value = integer(true);
+      return;
+    }
+    if (c == '\'' || c == '"' || follow == ':') {
+      if (at_ident()) it.name = ident();
+      else p_ = grammar::read_string(src_, begin_, p_, end_, it.name);
+      expect(':');
+      it.named = true;
+      skip();
+      positional(it);
+      it.pos = pos(at);
+      return;
+    }
+    if (record) decline();
+    positional(it);
+  }
+
+  // A member's type and its `|align=N|`-style attributes.
+  void positional(Item& it) {
+    it.kind = Item::Member;
+    it.pos = pos(p_);
+    it.type = ds();
     skip();
-    if (peek() == '-' && peek(1) == '>') return {};
-    return ndt::make_tuple(std::move(members), {});
+    if (peek() != '|') return;
+    ++p_;
+    for (;;) {
+      skip();
+      std::string key(ident());
+      expect('=');
+      it.field_attrs.emplace_back(std::move(key), integer(true));
+      skip();
+      if (peek() == ',') {
+        ++p_;
+        continue;
+      }
+      expect('|');
+      return;
+    }
+  }
+
+  Type group() {
+    Group g;
+    g.pos = pos(p_);
+    ++p_;
+    g.trailing_comma = items(g.items, ')', false);
+    skip();
+    if (peek() == '-' && peek(1) == '>') {
+      p_ += 2;
+      g.arrow = true;
+      g.output = ds();
+    }
+    return build_group(src_, g);
+  }
+
+  Type record() {
+    const std::size_t at = pos(p_);
+    ++p_;
+    std::vector<Item> fields;
+    const bool trailing = items(fields, '}', true);
+    return build_record(src_, fields, trailing, at);
   }
 };
 
@@ -860,9 +1131,11 @@ class Parser {
 
 Type parse_top(const Source& src) {
   try {
-    if (Type t = direct::Parser(src).top()) return t;
+    return direct::Parser(src).top();
+  } catch (const direct::Decline&) {
+    // something the grammar reports (or too deep for the direct parser)
   } catch (const std::exception&) {
-    // an error: the grammar reports it
+    // an error: the grammar reports it with its position
   }
   using grammar::It;
   It first = src.input.data();
