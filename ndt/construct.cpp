@@ -157,18 +157,35 @@ void lay_out(Node& n, std::vector<FieldSpec>& specs, const RecordOptions& option
   n.flags |= detail::kConcrete;
 }
 
-// Names must be distinct: a quadratic scan for the usual few, a hash set beyond.
+// Names must be distinct: a quadratic scan for the usual few, an open-addressed table of
+// indices beyond (the error names the first name that repeats an earlier one).
 template <typename T, typename Name>
 void check_unique_names(const std::vector<T>& items, Name name, const char* what) {
-  if (items.size() <= 32) {
-    for (std::size_t i = 0; i < items.size(); ++i)
+  const std::size_t n = items.size();
+  if (n <= 8) {
+    for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (name(items[i]) == name(items[j])) invalid(fmt::format("{} '{}'", what, name(items[i])));
     return;
   }
-  std::unordered_set<std::string_view> seen;
-  for (const auto& item : items)
-    if (!seen.insert(name(item)).second) invalid(fmt::format("{} '{}'", what, name(item)));
+  std::size_t capacity = 32;
+  while (capacity < 2 * n) capacity *= 2;
+  constexpr uint32_t kEmpty = UINT32_MAX;
+  std::array<uint32_t, 256> local;
+  std::vector<uint32_t> heap;
+  uint32_t* slots = local.data();
+  if (capacity > local.size()) {
+    heap.resize(capacity);
+    slots = heap.data();
+  }
+  std::fill(slots, slots + capacity, kEmpty);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view s = name(items[i]);
+    std::size_t h = std::hash<std::string_view>()(s) & (capacity - 1);
+    for (; slots[h] != kEmpty; h = (h + 1) & (capacity - 1))
+      if (name(items[slots[h]]) == s) invalid(fmt::format("{} '{}'", what, s));
+    slots[h] = static_cast<uint32_t>(i);
+  }
 }
 
 }  // namespace

@@ -76,8 +76,9 @@ struct Source {
 
 Type build_datashape(const Source& src, std::span<const Dim> dims, const Type& dtype);
 Type build_named(const Source& src, std::string_view name, const Args& args, std::size_t pos);
-Type build_group(const Source& src, const Group& group);
-Type build_record(const Source& src, const std::vector<Item>& items, bool trailing_comma,
+// (These two take the items' types.)
+Type build_group(const Source& src, Group& group);
+Type build_record(const Source& src, std::vector<Item>& items, bool trailing_comma,
                   std::size_t pos);
 Type build_native_endian(const Source& src, const Type& t, std::size_t pos);
 Type build_union(const Source& src,

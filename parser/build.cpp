@@ -1,6 +1,7 @@
 // Turns the parse tree of a datashape into types: names, constructor arguments, dims,
 // records, tuples, signatures. Every rejection names its position in the input.
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -88,6 +89,44 @@ const std::unordered_map<std::string_view, Type>& builtin_names() {
       {"float", primitive(Kind::Float)},
   };
   return *table;
+}
+
+// The built-in names in an open-addressed table with a cheap hash: looking a name up is
+// the most frequent step of parsing.
+class BuiltinTable {
+ public:
+  BuiltinTable() {
+    for (const auto& [name, type] : builtin_names()) {
+      std::size_t i = slot(name);
+      while (slots_[i].type) i = (i + 1) % kSlots;
+      slots_[i] = {name, &type};
+    }
+  }
+  const Type* find(std::string_view name) const {
+    if (name.empty() || name.size() > kLongest) return nullptr;
+    for (std::size_t i = slot(name); slots_[i].type; i = (i + 1) % kSlots)
+      if (slots_[i].name == name) return slots_[i].type;
+    return nullptr;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 256;  // a power of two, over four times the names
+  static constexpr std::size_t kLongest = 16;
+  static std::size_t slot(std::string_view s) {
+    uint64_t h = s.size();
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return static_cast<std::size_t>((h * 0x9e3779b97f4a7c15ULL) >> 56) % kSlots;
+  }
+  struct Slot {
+    std::string_view name;
+    const Type* type = nullptr;
+  };
+  std::array<Slot, kSlots> slots_{};
+};
+
+const Type* builtin_type(std::string_view name) {
+  static const BuiltinTable table;
+  return table.find(name);
 }
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -349,8 +388,8 @@ void fail(const Source& src, std::size_t pos, const std::string& message) {
 
 Type build_named(const Source& src, std::string_view name, const Args& args, std::size_t pos) {
   if (args.present) return build_constructor(ArgReader{src, name, args, pos});
+  if (const Type* t = builtin_type(name)) return *t;
   const auto& names = builtin_names();
-  if (auto it = names.find(name); it != names.end()) return it->second;
   if (is_dim_word(name))
     fail(src, pos, fmt::format("'{}' is a dimension: it needs '* <element type>' after it", name));
   if (is_upper(name[0])) return make_typevar(name);
@@ -523,8 +562,9 @@ RecordOptions record_options(const Source& src, const Item& item, RecordOptions 
   return options;
 }
 
-FieldSpec field_spec(const Source& src, const Item& item) {
-  FieldSpec f{item.name, item.type, 0, 0};
+// Takes the item's type (its name stays, for the messages about duplicates).
+FieldSpec field_spec(const Source& src, Item& item) {
+  FieldSpec f{item.name, std::move(item.type), 0, 0};
   for (const auto& [key, value] : item.field_attrs) {
     int64_t* slot = key == "align" ? &f.align : key == "pack" ? &f.pack : nullptr;
     if (!slot) fail(src, item.pos, fmt::format("unknown field attribute '{}' (align or pack)", key));
@@ -536,10 +576,11 @@ FieldSpec field_spec(const Source& src, const Item& item) {
 }
 
 // Members, then an optional `...`, then attributes: the order of every record and tuple.
-std::vector<FieldSpec> members(const Source& src, const std::vector<Item>& items,
+std::vector<FieldSpec> members(const Source& src, std::vector<Item>& items,
                                RecordOptions& options, const char* what) {
   std::vector<FieldSpec> out;
-  for (const Item& item : items) {
+  out.reserve(items.size());
+  for (Item& item : items) {
     switch (item.kind) {
       case Item::Member:
         if (options.variadic) fail(src, item.pos, fmt::format("'...' must end the {}", what));
@@ -572,7 +613,7 @@ Type build_native_endian(const Source& src, const Type& t, std::size_t pos) {
   return t;  // '<' and '=' both name the native little-endian layout
 }
 
-Type build_record(const Source& src, const std::vector<Item>& items, bool trailing_comma,
+Type build_record(const Source& src, std::vector<Item>& items, bool trailing_comma,
                   std::size_t pos) {
   check_trailing_comma(src, items, trailing_comma);
   RecordOptions options;
@@ -590,7 +631,7 @@ Type build_record(const Source& src, const std::vector<Item>& items, bool traili
   }
 }
 
-Type build_group(const Source& src, const Group& group) {
+Type build_group(const Source& src, Group& group) {
   check_trailing_comma(src, group.items, group.trailing_comma);
   if (!group.arrow) {
     for (const Item& item : group.items)
@@ -732,9 +773,8 @@ Type builtin_name_only(std::string_view s) {
   if (s.empty() || s.size() > 16) return {};
   for (char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return {};
-  const auto& names = parser::builtin_names();
-  auto it = names.find(s);
-  return it == names.end() ? Type() : it->second;
+  const Type* t = parser::builtin_type(s);
+  return t ? *t : Type();
 }
 
 }  // namespace

@@ -705,7 +705,7 @@ class Parser {
   int depth_ = 0;
 
   void skip() {
-    while (p_ != end_ && blank(*p_)) ++p_;
+    while (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ' && blank(*p_)) ++p_;
   }
   // The character k ahead, or '\0' past the end (a NUL in the input is never accepted).
   char peek(std::size_t k = 0) const {
@@ -1015,6 +1015,21 @@ class Parser {
     v.type = ds();
   }
 
+  // After a member: true at the closing bracket (`trailing` is set when a comma precedes it).
+  bool list_end(char close, bool& trailing) {
+    skip();
+    if (peek() == ',') {
+      ++p_;
+      skip();
+      if (peek() != close) return false;
+      ++p_;
+      trailing = true;
+      return true;
+    }
+    expect(close);
+    return true;
+  }
+
   // Members of a tuple, signature or record, up to `close`; returns the trailing comma.
   bool items(std::vector<Item>& out, char close, bool record) {
     skip();
@@ -1027,21 +1042,16 @@ class Parser {
       ++p_;
       return false;
     }
-    for (;;) {
+    return more_items(out, close, record);
+  }
+  // At a member: it and those after it.
+  bool more_items(std::vector<Item>& out, char close, bool record) {
+    bool trailing = false;
+    if (out.capacity() == 0) out.reserve(8);
+    do {
       item(out.emplace_back(), record);
-      skip();
-      if (peek() == ',') {
-        ++p_;
-        skip();
-        if (peek() == close) {
-          ++p_;
-          return true;
-        }
-        continue;
-      }
-      expect(close);
-      return false;
-    }
+    } while (!list_end(close, trailing));
+    return trailing;
   }
 
   void item(Item& it, bool record) {
@@ -1086,6 +1096,9 @@ class Parser {
     it.kind = Item::Member;
     it.pos = pos(p_);
     it.type = ds();
+    field_attrs(it);
+  }
+  void field_attrs(Item& it) {
     skip();
     if (peek() != '|') return;
     ++p_;
@@ -1118,12 +1131,61 @@ class Parser {
     return build_group(src_, g);
   }
 
+  // While every field is a plain `name: T`, the fields go straight to make_record (what
+  // build_record does with such items); from the first other item on, the parse tree.
   Type record() {
     const std::size_t at = pos(p_);
     ++p_;
-    std::vector<Item> fields;
-    const bool trailing = items(fields, '}', true);
-    return build_record(src_, fields, trailing, at);
+    skip();
+    std::vector<FieldSpec> plain;
+    if (peek() == '}') {
+      ++p_;
+      return make_record(std::move(plain), {});
+    }
+    std::vector<Item> general;
+    bool trailing = false;
+    if (peek() == ',') {
+      trailing = items(general, '}', true);
+      return build_record(src_, general, trailing, at);
+    }
+    plain.reserve(8);
+    for (;;) {
+      skip();
+      if (!at_ident() || after_ident() != ':') break;
+      It name_at = p_;
+      std::string_view name = ident();
+      expect(':');
+      Type t = ds();
+      skip();
+      if (peek() == '|') {
+        to_items(plain, general);
+        Item& it = general.emplace_back();
+        it.kind = Item::Member;
+        it.named = true;
+        it.name = name;
+        it.type = std::move(t);
+        it.pos = pos(name_at);
+        field_attrs(it);
+        if (!list_end('}', trailing)) trailing = more_items(general, '}', true);
+        return build_record(src_, general, trailing, at);
+      }
+      plain.push_back({std::string(name), std::move(t), 0, 0});
+      if (list_end('}', trailing)) return make_record(std::move(plain), {});
+    }
+    to_items(plain, general);
+    trailing = more_items(general, '}', true);
+    return build_record(src_, general, trailing, at);
+  }
+
+  static void to_items(std::vector<FieldSpec>& plain, std::vector<Item>& items) {
+    items.reserve(plain.size() + 8);
+    for (auto& f : plain) {
+      Item& it = items.emplace_back();
+      it.kind = Item::Member;
+      it.named = true;
+      it.name = std::move(f.name);
+      it.type = std::move(f.type);
+    }
   }
 };
 
