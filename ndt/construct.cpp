@@ -94,7 +94,7 @@ uint8_t inherit_flags(const Type& t) {
   return t.node()->flags & (detail::kHasVar | detail::kEllipsis);
 }
 
-void require(const Type& t, const char* what) {
+void require(const Type& t, std::string_view what) {
   if (!t) invalid(fmt::format("{}: empty type", what));
 }
 
@@ -109,7 +109,7 @@ Type make_dim_node(Node&& n, const Type& element) {
 
 // Layout of a record/tuple. fields[i].align holds the effective alignment afterwards.
 void lay_out(Node& n, std::vector<FieldSpec>& specs, const RecordOptions& options,
-             const char* what) {
+             std::string_view what) {
   if (options.align && !is_power_of_two(options.align))
     invalid(fmt::format("{}: align={} is not a power of two", what, options.align));
   if (options.pack && !is_power_of_two(options.pack))
@@ -181,7 +181,7 @@ void check_unique_names(const std::vector<T>& items, Name name, const char* what
   std::fill(slots, slots + capacity, kEmpty);
   for (std::size_t i = 0; i < n; ++i) {
     const std::string_view s = name(items[i]);
-    std::size_t h = std::hash<std::string_view>()(s) & (capacity - 1);
+    std::size_t h = detail::hash_name(s) & (capacity - 1);
     for (; slots[h] != kEmpty; h = (h + 1) & (capacity - 1))
       if (name(items[slots[h]]) == s) invalid(fmt::format("{} '{}'", what, s));
     slots[h] = static_cast<uint32_t>(i);

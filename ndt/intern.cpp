@@ -123,11 +123,11 @@ std::size_t shallow_hash(const Node& n) noexcept {
                  (std::size_t(n.kw_variadic) << 9));
   h = mix(h, static_cast<std::size_t>(n.a));
   h = mix(h, static_cast<std::size_t>(n.b));
-  if (!n.name.empty()) h = mix(h, std::hash<std::string>()(n.name));
+  if (!n.name.empty()) h = mix(h, hash_name(n.name));
   if (n.child) h = mix(h, n.child.hash());
   if (n.child2) h = mix(h, n.child2.hash());
   for (const auto& f : n.fields) {
-    if (!f.name.empty()) h = mix(h, std::hash<std::string>()(f.name));
+    if (!f.name.empty()) h = mix(h, hash_name(f.name));
     h = mix(h, f.type.hash());
     h = mix(h, static_cast<std::size_t>(f.align));
   }

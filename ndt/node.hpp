@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,23 @@ constexpr int32_t kMaxTypeDepth = 256;
 
 // Returns the one shared node equal to `candidate` (the candidate is consumed).
 Type intern(Node&& candidate);
+
+// A fast hash of a short name (field names, type variables), a word at a time.
+inline std::size_t hash_name(std::string_view s) noexcept {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.size();
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  for (std::size_t i = 0; i < n; ++i) w |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  return static_cast<std::size_t>(h ^ (h >> 29));
+}
 
 // Hash and equality over the node's own fields; children compare by identity.
 std::size_t shallow_hash(const Node& n) noexcept;

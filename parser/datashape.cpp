@@ -52,10 +52,10 @@ const Source& source(const Ctx& ctx) {
 
 // ----- lexical pieces (hand-written X3 parsers: fast and with positioned errors) -------
 
-inline bool ident_start(char c) {
+constexpr bool ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-inline bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+constexpr bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
 
 struct IdentParser : x3::parser<IdentParser> {
   using attribute_type = std::string_view;  // a view into the input: no allocation
@@ -665,6 +665,16 @@ inline bool blank(char c) {
 }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+const Args kNoArgs{};
+
+// Identifier characters, by byte.
+constexpr auto kIdentChar = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = grammar::ident_char(static_cast<char>(c));
+  return table;
+}();
+inline bool ident_char(char c) { return kIdentChar[static_cast<unsigned char>(c)]; }
+
 // Thrown to give up (caught in parse_top; never on a successful parse).
 struct Decline {};
 [[noreturn]] void decline() { throw Decline{}; }
@@ -678,10 +688,13 @@ class Parser {
   Type top() {
     skip();
     const std::size_t start = pos(p_);
+    Type first = ds();
+    skip();
+    if (p_ == end_) return first;  // the usual case: one datashape
     std::vector<Type> list, outputs;
     bool arrow = false;
-    list.push_back(ds());
-    for (skip(); peek() == ','; skip()) {
+    list.push_back(std::move(first));
+    for (; peek() == ','; skip()) {
       ++p_;
       list.push_back(ds());
     }
@@ -704,11 +717,11 @@ class Parser {
   It begin_, p_, end_;
   int depth_ = 0;
 
-  void skip() {
+  [[gnu::always_inline]] void skip() {
     while (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ' && blank(*p_)) ++p_;
   }
   // The character k ahead, or '\0' past the end (a NUL in the input is never accepted).
-  char peek(std::size_t k = 0) const {
+  [[gnu::always_inline]] char peek(std::size_t k = 0) const {
     return static_cast<std::size_t>(end_ - p_) > k ? p_[k] : '\0';
   }
   std::size_t pos(It at) const { return static_cast<std::size_t>(at - begin_); }
@@ -722,13 +735,13 @@ class Parser {
   std::string_view ident() {
     if (!at_ident()) decline();
     It start = p_++;
-    while (p_ != end_ && grammar::ident_char(*p_)) ++p_;
+    while (p_ != end_ && ident_char(*p_)) ++p_;
     return {start, static_cast<std::size_t>(p_ - start)};
   }
   // What follows the identifier at p_ (after blanks), without consuming anything.
   char after_ident() const {
     It it = p_;
-    while (it != end_ && grammar::ident_char(*it)) ++it;
+    while (it != end_ && ident_char(*it)) ++it;
     while (it != end_ && blank(*it)) ++it;
     return it != end_ ? *it : '\0';
   }
@@ -736,10 +749,10 @@ class Parser {
   bool at_union_member() const {
     if (!at_ident()) return false;
     It it = p_;
-    while (it != end_ && grammar::ident_char(*it)) ++it;
+    while (it != end_ && ident_char(*it)) ++it;
     while (it != end_ && blank(*it)) ++it;
     return end_ - it >= 2 && it[0] == 'o' && it[1] == 'f' &&
-           (it + 2 == end_ || !grammar::ident_char(it[2]));
+           (it + 2 == end_ || !ident_char(it[2]));
   }
   // An integer as X3's int parsers read it (`signed`: an optional sign), or nullptr.
   static It read_int(It it, It last, bool is_signed, int64_t& value) {
@@ -843,12 +856,15 @@ class Parser {
         dim_end(d);
         continue;
       }
-      Args args;
       if (peek() == '(' || peek() == '[') {
+        Args args;
         arguments(args);
         skip();
-      }
-      if (peek() == '*') {
+        if (peek() != '*') {
+          if (fortran) decline();
+          dtype = build_named(src_, name, args, pos(at));
+          break;
+        }
         Dim& d = dims.emplace_back();
         d.kind = Dim::Named;
         d.name = name;
@@ -858,13 +874,21 @@ class Parser {
         dim_end(d);
         continue;
       }
+      if (peek() == '*') {
+        Dim& d = dims.emplace_back();
+        d.kind = Dim::Named;
+        d.name = name;
+        d.fortran = fortran;
+        d.pos = pos(at);
+        dim_end(d);
+        continue;
+      }
       if (fortran) decline();
-      if (!args.present && peek() == 'o' && peek(1) == 'f' &&
-          (p_ + 2 == end_ || !grammar::ident_char(p_[2]))) {
+      if (peek() == 'o' && peek(1) == 'f' && (p_ + 2 == end_ || !ident_char(p_[2]))) {
         p_ = name_at;
         dtype = union_type();
       } else {
-        dtype = build_named(src_, name, args, pos(at));
+        dtype = build_named(src_, name, kNoArgs, pos(at));
       }
       break;
     }
@@ -1148,7 +1172,7 @@ class Parser {
       trailing = items(general, '}', true);
       return build_record(src_, general, trailing, at);
     }
-    plain.reserve(8);
+    plain.reserve(16);
     for (;;) {
       skip();
       if (!at_ident() || after_ident() != ':') break;
