@@ -316,6 +316,225 @@ PLB_API plb_status plb_type_to_dlpack(const plb_type* type, plb_dlpack_dtype* ou
 PLB_API plb_status plb_type_from_dlpack(plb_dlpack_dtype dtype, plb_type** out_type,
                                         plb_error* err);
 
+/* ----- functions over typed buffers (gfunc) ------------------------------------------- */
+
+/* A function of the built-in registry (add, sum, matmul, ... and those added with
+ * plb_function_register): a name plus kernels, each a datashape signature with loops.
+ * A plb_function* is a borrowed pointer into the registry that stays valid for the
+ * life of the process; it is never released or freed. Functions may be called from
+ * many threads at once. */
+typedef struct plb_function plb_function;
+
+/* What a loop sees besides its operands (the same layout as pluribus::gfunc::LoopContext). */
+typedef struct plb_loop_context {
+  const void* kernel_data; /* the kernel_data given to plb_function_register */
+  int64_t error_index;     /* a failing loop stores the failing iteration here (-1 on entry) */
+} plb_loop_context;
+
+/* What a loop returns (the numbers equal pluribus::gfunc::LoopStatus; append only).
+ * A failure stops the call, which then fails with PLB_VALUE_ERROR and a message naming
+ * the function and the index of the element at context->error_index. */
+enum {
+  PLB_LOOP_OK = 0,
+  PLB_LOOP_DIVIDE_BY_ZERO = 1, /* integer division or remainder by zero */
+  PLB_LOOP_OVERFLOW = 2,       /* a checked cast or operation overflowed */
+  PLB_LOOP_FRACTIONAL = 3,     /* a checked cast would drop a fractional part */
+  PLB_LOOP_INEXACT = 4,        /* a checked cast would lose precision */
+  PLB_LOOP_INVALID = 5         /* a value outside the function's domain */
+};
+
+/* An inner loop: NumPy's gufunc loop ABI plus a status. One call processes dimensions[0]
+ * iterations:
+ *   args[k]        first element of operand k (inputs first, then outputs)
+ *   dimensions[0]  the iteration count; dimensions[1..] the core-dimension sizes, in the
+ *                  order the signature's dim variables first appear
+ *   steps[k]       byte stride of operand k along the iterations (k < nin + nout); then,
+ *                  operand by operand, the byte strides of its core dimensions
+ * It returns PLB_LOOP_OK or a failure status (with context->error_index set). It must
+ * not longjmp or throw; it may run on several threads at once (on disjoint elements)
+ * unless registered with PLB_KERNEL_SERIAL. */
+typedef int (*plb_loop)(char** args, const int64_t* dimensions, const int64_t* steps,
+                        plb_loop_context* context);
+
+/* Flags of plb_function_register (bitwise or; equal to pluribus::gfunc::KernelFlags). */
+enum {
+  /* (... * N * T) -> ... * U: the loop folds the N elements of its core dim into the
+   * output's current value (a reduction, see plb_function_reduce). */
+  PLB_KERNEL_REDUCTION = 1u,
+  /* The loop keeps state across iterations: the call never splits it across threads. */
+  PLB_KERNEL_SERIAL = 2u,
+  /* Outputs may not alias inputs, even exactly: overlapping inputs are copied first. */
+  PLB_KERNEL_NO_INPLACE = 4u,
+  /* A reduction whose results are then divided by the number of reduced elements. */
+  PLB_KERNEL_DIVIDE_BY_COUNT = 8u
+};
+
+/* Checks of plb_assign (bitwise or; equal to pluribus::gfunc::CastChecks). A failed check
+ * gives PLB_VALUE_ERROR naming the index and the value. */
+enum {
+  PLB_CAST_NOCHECK = 0u,
+  PLB_CAST_OVERFLOW = 1u,   /* the value does not fit the target's range */
+  PLB_CAST_FRACTIONAL = 2u, /* float -> integer would drop a fractional part */
+  PLB_CAST_INEXACT = 4u,    /* the value would change (float64 -> float32 rounding, ...) */
+  PLB_CAST_ALL = 7u
+};
+
+/* A typed buffer: memory described by a dtype and ndim leading fixed dims (extents and
+ * byte strides, which may be zero or negative), like a NumPy array. The library only
+ * reads the struct and never keeps it, its arrays or the dtype reference after a call.
+ * Zero-initialise it (plb_buffer b = {0};) so that the reserved fields are NULL; a
+ * buffer with a non-NULL reserved field is rejected with PLB_INVALID_ARGUMENT. */
+typedef struct plb_buffer {
+  void* data;            /* the first element */
+  const plb_type* dtype; /* the element type (may begin with var dims) */
+  int32_t ndim;          /* number of entries in shape and strides (0 for a scalar) */
+  bool readonly;         /* true: the buffer is never written (an output must be writable) */
+  const int64_t* shape;  /* ndim extents, outermost first; may be NULL when ndim is 0 */
+  const int64_t* strides; /* ndim byte strides; may be NULL when ndim is 0 */
+  void* reserved[3];     /* for later versions: must be NULL */
+} plb_buffer;
+
+/* Allocates `size` bytes aligned to `align` (a power of two) for a result, or returns
+ * NULL (the call then fails with PLB_MEMORY_ERROR). `size` may be 0. The library never
+ * frees what it returns: every block belongs to the caller, including blocks of a call
+ * that then fails, so an allocator that must not leak tracks its blocks (an arena). */
+typedef void* (*plb_allocate_fn)(void* user, int64_t size, int64_t align);
+
+/* Options of a call. Versioned by struct_size: set it to sizeof(plb_call_options) (as
+ * PLB_CALL_OPTIONS_INIT does); fields beyond an older caller's struct_size take their
+ * defaults. A NULL options pointer means all defaults. */
+typedef struct plb_call_options {
+  size_t struct_size;
+  /* 0: split large work across threads; 1: stay on the calling thread; n: at most n. */
+  int32_t max_threads;
+  /* Functions with one core dim (cumsum, inner, ...): which dim of each operand is the
+   * core dim, counted like NumPy's gufunc axis= (negative from the end). Default: last. */
+  bool has_axis;
+  int32_t axis;
+  /* Needed when the library allocates results (the *_alloc functions, ragged results). */
+  plb_allocate_fn allocate;
+  void* allocate_user; /* passed to allocate as `user` */
+} plb_call_options;
+
+#define PLB_CALL_OPTIONS_INIT {sizeof(plb_call_options), 0, false, 0, NULL, NULL}
+
+/* Options of a reduction, versioned like plb_call_options. NULL means: every axis, no
+ * keepdims, no initial value. */
+typedef struct plb_reduce_options {
+  size_t struct_size;
+  /* The axes to reduce (negative from the end). axes == NULL with naxes == 0: every
+   * axis (NumPy's axis=None); axes != NULL with naxes == 0: none. */
+  int32_t naxes;
+  const int32_t* axes;
+  bool keepdims;    /* keep reduced dims with extent 1 */
+  bool has_initial; /* start from `initial` instead of the identity (NumPy's initial=) */
+  double initial;
+} plb_reduce_options;
+
+#define PLB_REDUCE_OPTIONS_INIT {sizeof(plb_reduce_options), 0, NULL, false, false, 0.0}
+
+/* The results of a call that allocated its outputs. The caller releases it with
+ * plb_result_release, which frees the descriptions but not the data: the data blocks
+ * came from the caller's allocator and belong to the caller. */
+typedef struct plb_result plb_result;
+
+/* Finds a function by its NUL-terminated name; PLB_LOOKUP_ERROR when there is none.
+ * *out_function is borrowed (never freed). */
+PLB_API plb_status plb_function_lookup(const char* name, const plb_function** out_function,
+                                       plb_error* err);
+/* The number of functions; plb_function_at gives them sorted by name, indices 0 to
+ * count - 1 (PLB_INDEX_ERROR outside). Registering a function shifts the indices. */
+PLB_API plb_status plb_function_count(int64_t* out_count, plb_error* err);
+PLB_API plb_status plb_function_at(int64_t index, const plb_function** out_function,
+                                   plb_error* err);
+/* The function's name: owned by the registry, valid for the life of the process, never
+ * freed. NULL for NULL. */
+PLB_API const char* plb_function_name(const plb_function* function);
+/* The number of inputs and outputs every kernel of the function takes. */
+PLB_API plb_status plb_function_nin(const plb_function* function, int64_t* out_nin,
+                                    plb_error* err);
+PLB_API plb_status plb_function_nout(const plb_function* function, int64_t* out_nout,
+                                     plb_error* err);
+/* Kernels in dispatch order (the first exact match wins), indices 0 to count - 1
+ * (PLB_INDEX_ERROR outside). A signature is a function type such as
+ * "(... * float64, ... * float64) -> ... * float64": *out_signature is a new reference
+ * that the caller releases with plb_type_release. */
+PLB_API plb_status plb_function_kernel_count(const plb_function* function, int64_t* out_count,
+                                             plb_error* err);
+PLB_API plb_status plb_function_kernel_signature(const plb_function* function, int64_t index,
+                                                 plb_type** out_signature, plb_error* err);
+
+/* Calls `function` on `ninputs` inputs, writing into `noutputs` caller-supplied outputs
+ * (noutputs must equal the function's nout). Inputs broadcast together (NumPy rules);
+ * each output's shape must equal the broadcast shape, and its dtype receives the kernel's
+ * result through a cast when the two differ. Mixed input dtypes reach a kernel through
+ * safe casts. A shape mismatch gives PLB_VALUE_ERROR ("... could not be broadcast
+ * together with shapes ..."); no kernel for the dtypes gives PLB_TYPE_ERROR; a loop
+ * failure gives PLB_VALUE_ERROR naming the element's index. `options` may be NULL. */
+PLB_API plb_status plb_function_call(const plb_function* function, int64_t ninputs,
+                                     const plb_buffer* inputs, int64_t noutputs,
+                                     const plb_buffer* outputs, const plb_call_options* options,
+                                     plb_error* err);
+/* Like plb_function_call, with the outputs allocated (C-contiguous) through
+ * options->allocate, which is required. On success *out_result describes them: release
+ * it with plb_result_release and free the data blocks as the allocator requires. */
+PLB_API plb_status plb_function_call_alloc(const plb_function* function, int64_t ninputs,
+                                           const plb_buffer* inputs,
+                                           const plb_call_options* options,
+                                           plb_result** out_result, plb_error* err);
+
+/* Reduces `input` with a reduction (sum, prod, min, max, any, all, mean, ...) over the
+ * axes of `reduce_options` (NULL: every axis) into the caller's `output`, whose shape
+ * must be the input's without the reduced axes (with extent 1 under keepdims).
+ * An axis out of range gives PLB_INDEX_ERROR; a function that is not a reduction
+ * PLB_TYPE_ERROR. */
+PLB_API plb_status plb_function_reduce(const plb_function* function, const plb_buffer* input,
+                                       const plb_buffer* output,
+                                       const plb_reduce_options* reduce_options,
+                                       const plb_call_options* options, plb_error* err);
+/* Like plb_function_reduce, with the output allocated through options->allocate (see
+ * plb_function_call_alloc). */
+PLB_API plb_status plb_function_reduce_alloc(const plb_function* function,
+                                             const plb_buffer* input,
+                                             const plb_reduce_options* reduce_options,
+                                             const plb_call_options* options,
+                                             plb_result** out_result, plb_error* err);
+
+/* Copies `from` into `to` with a cast, broadcasting `from` to `to`'s shape. `checks`
+ * (PLB_CAST_*) selects the lossy conversions that fail with PLB_VALUE_ERROR; no cast
+ * between the dtypes gives PLB_TYPE_ERROR. Strings written into a `string` destination
+ * are malloc'd blocks owned by the caller (free each with free). `options` may be NULL. */
+PLB_API plb_status plb_assign(const plb_buffer* to, const plb_buffer* from, uint32_t checks,
+                              const plb_call_options* options, plb_error* err);
+
+/* The number of buffers in a result (the function's nout; 1 for a reduction). */
+PLB_API plb_status plb_result_count(const plb_result* result, int64_t* out_count,
+                                    plb_error* err);
+/* Describes result buffer `index` (PLB_INDEX_ERROR outside 0 .. count - 1). The dtype,
+ * shape and strides in *out_buffer are views into the result, valid until
+ * plb_result_release (retain the dtype with plb_type_retain to keep it longer); data is
+ * the caller's block from the allocator. */
+PLB_API plb_status plb_result_buffer(const plb_result* result, int64_t index,
+                                     plb_buffer* out_buffer, plb_error* err);
+/* Frees a result (not its data blocks). NULL is a no-op. */
+PLB_API void plb_result_release(plb_result* result);
+
+/* Adds a kernel with a C loop to the function `name` of the built-in registry (created
+ * on first use). `signature` is a NUL-terminated datashape function type with
+ * positional parameters, e.g. "(... * float64, ... * float64) -> ... * float64"; its
+ * dtypes decide dispatch and its nin/nout must agree with the function's other kernels
+ * (PLB_TYPE_ERROR otherwise; PLB_PARSE_ERROR for malformed text). `strided` is required;
+ * `contiguous` (may be NULL) is used when every operand is contiguous along the
+ * iterations. Each call of either loop gets `kernel_data` in context->kernel_data.
+ * `flags` are PLB_KERNEL_* bits. Kernels are never removed, so the loops and
+ * kernel_data must stay valid for the life of the process. Register before the function
+ * is called from other threads: adding a kernel is not synchronised with calls of the
+ * same function. *out_function is the (borrowed) function. */
+PLB_API plb_status plb_function_register(const char* name, const char* signature,
+                                         plb_loop strided, plb_loop contiguous,
+                                         const void* kernel_data, uint32_t flags,
+                                         const plb_function** out_function, plb_error* err);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

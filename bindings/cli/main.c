@@ -1,4 +1,5 @@
-/* The `pluribus` command: inspects datashape types through the C API (pluribus.h only). */
+/* The `pluribus` command: inspects datashape types and the registered functions through
+ * the C API (pluribus.h only). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@ enum { EXIT_USAGE = 1, EXIT_BAD_INPUT = 2 };
 static const char usage_text[] =
     "usage: pluribus type [--json] '<datashape>'\n"
     "       pluribus type [--json] --stdin\n"
+    "       pluribus functions [<name>...]\n"
     "       pluribus --help | --version\n"
     "\n"
     "Describes a datashape type: its canonical spelling, kind, size, alignment, the\n"
@@ -26,8 +28,12 @@ static const char usage_text[] =
     "            canonical form (or the JSON object with --json), or\n"
     "            'error: <message>' (with --json: {\"error\": \"<message>\"})\n"
     "\n"
+    "`pluribus functions` lists the functions (all of them, or the ones named), each\n"
+    "on a line of its own followed by its kernel signatures, indented, in dispatch\n"
+    "order.\n"
+    "\n"
     "Exit status: 0 on success, 2 when a datashape is invalid (with --stdin: when any\n"
-    "line is), 1 for usage errors.\n";
+    "line is) or a function is unknown, 1 for usage errors.\n";
 
 /* ----- small helpers ------------------------------------------------------------------ */
 
@@ -369,6 +375,45 @@ static int type_stdin(bool json, plb_error* err) {
   return status;
 }
 
+/* Prints the function's name, then each kernel signature on an indented line. */
+static int print_function(const plb_function* function, plb_error* err) {
+  int64_t nkernels = 0;
+  if (plb_function_kernel_count(function, &nkernels, err) != PLB_OK) return EXIT_USAGE;
+  printf("%s\n", plb_function_name(function));
+  for (int64_t i = 0; i < nkernels; ++i) {
+    plb_type* signature = NULL;
+    if (plb_function_kernel_signature(function, i, &signature, err) != PLB_OK) return EXIT_USAGE;
+    char* text = type_string(signature, err);
+    printf("    %s\n", text);
+    plb_string_free(text);
+    plb_type_release(signature);
+  }
+  return EXIT_SUCCESS;
+}
+
+/* Lists the named functions (status 2 when one is unknown), or all of them. */
+static int functions_command(int count, char** names, plb_error* err) {
+  int status = EXIT_SUCCESS;
+  int64_t total = count;
+  if (count == 0 && plb_function_count(&total, err) != PLB_OK) {
+    fprintf(stderr, "pluribus: %s\n", plb_error_message(err));
+    return EXIT_USAGE;
+  }
+  for (int64_t i = 0; i < total; ++i) {
+    const plb_function* function = NULL;
+    plb_status found = count == 0 ? plb_function_at(i, &function, err)
+                                  : plb_function_lookup(names[i], &function, err);
+    if (found == PLB_LOOKUP_ERROR) {
+      fprintf(stderr, "pluribus: %s\n", plb_error_message(err));
+      status = EXIT_BAD_INPUT;
+    } else if (found != PLB_OK || print_function(function, err) != EXIT_SUCCESS) {
+      fprintf(stderr, "pluribus: %s\n", plb_error_message(err));
+      return EXIT_USAGE;
+    }
+  }
+  return status;
+}
+
 static int usage_error(const char* message) {
   fprintf(stderr, "pluribus: %s\n%s", message, usage_text);
   return EXIT_USAGE;
@@ -383,6 +428,23 @@ int main(int argc, char** argv) {
   if (strcmp(argv[1], "--version") == 0) {
     printf("pluribus %s\n", plb_version());
     return EXIT_SUCCESS;
+  }
+  if (strcmp(argv[1], "functions") == 0) {
+    for (int i = 2; i < argc; ++i) {
+      if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_SUCCESS;
+      }
+      if (argv[i][0] == '-') return usage_error("unknown option");
+    }
+    plb_error* err = plb_error_new();
+    if (!err) {
+      fputs("pluribus: out of memory\n", stderr);
+      return EXIT_USAGE;
+    }
+    int status = functions_command(argc - 2, argv + 2, err);
+    plb_error_free(err);
+    return status;
   }
   if (strcmp(argv[1], "type") != 0) return usage_error("unknown command");
 

@@ -21,5 +21,6 @@ plb_type* parse(const char* datashape);
 int prints_as(const plb_type* type, const char* expected);
 
 void test_formats(void);
+void test_functions(void);
 
 #endif

@@ -415,6 +415,7 @@ int main(void) {
   test_dims();
   test_match();
   test_formats();
+  test_functions();
   plb_error_free(err);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
