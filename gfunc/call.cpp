@@ -230,23 +230,6 @@ BufferView Temporaries::copy(const BufferView& b, const ndt::Type& dtype, const 
   return t.view();
 }
 
-}  // namespace detail
-
-namespace {
-
-using detail::overlaps;
-using detail::Temporaries;
-
-// An input equal to an output element for element (a += b in place) is safe as is.
-bool same_elements(const BufferView& in, const BufferView& out) {
-  if (in.data != out.data || in.dtype.size() != out.dtype.size()) return false;
-  if (in.shape.size() > out.shape.size()) return false;
-  std::size_t off = out.shape.size() - in.shape.size();
-  for (std::size_t d = 0; d < in.shape.size(); ++d)
-    if (in.shape[d] != 1 && in.strides[d] != out.strides[off + d]) return false;
-  return true;
-}
-
 // Fills the runner for a resolution and the operands' dtypes.
 void setup_runner(Runner& r, const Function& function, const Resolution& res, std::span<const BufferView> inputs,
                   std::span<const BufferView> outputs) {
@@ -283,6 +266,23 @@ void setup_runner(Runner& r, const Function& function, const Resolution& res, st
       throw Error(ErrorCode::not_implemented, fmt::format("{}: casting dtypes wider than 16 bytes", function.name()));
 }
 
+}  // namespace detail
+
+namespace {
+
+using detail::overlaps;
+using detail::Temporaries;
+
+// An input equal to an output element for element (a += b in place) is safe as is.
+bool same_elements(const BufferView& in, const BufferView& out) {
+  if (in.data != out.data || in.dtype.size() != out.dtype.size()) return false;
+  if (in.shape.size() > out.shape.size()) return false;
+  std::size_t off = out.shape.size() - in.shape.size();
+  for (std::size_t d = 0; d < in.shape.size(); ++d)
+    if (in.shape[d] != 1 && in.strides[d] != out.strides[off + d]) return false;
+  return true;
+}
+
 bool has_var(std::span<const BufferView> bs) {
   for (const BufferView& b : bs)
     if (b.dtype.kind() == ndt::Kind::VarDim) return true;
@@ -302,7 +302,7 @@ void elementwise(const Function& function, const Resolution& res, std::span<cons
       }
   }
   Runner runner;
-  setup_runner(runner, function, res, std::span(ins, inputs.size()), outputs);
+  detail::setup_runner(runner, function, res, std::span(ins, inputs.size()), outputs);
   Plan plan;
   plan.ndim = static_cast<int>(shape.size());
   std::copy(shape.begin(), shape.end(), plan.shape);
@@ -322,7 +322,8 @@ void call_into(const Function& function, std::span<const BufferView> inputs, std
   std::array<ndt::Type, kMaxArgs> dtypes;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     check_buffer(function, inputs[i], "input", i);
-    dtypes[i] = inputs[i].dtype;
+    // Dispatch on the scalar below any var dims of the dtype.
+    dtypes[i] = inputs[i].dtype.is_dim() ? inputs[i].dtype.dtype() : inputs[i].dtype;
   }
   for (std::size_t j = 0; j < outputs.size(); ++j) {
     check_buffer(function, outputs[j], "output", j);
@@ -353,7 +354,8 @@ std::vector<Buffer> call(const Function& function, std::span<const BufferView> i
   std::array<ndt::Type, kMaxArgs> dtypes;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     check_buffer(function, inputs[i], "input", i);
-    dtypes[i] = inputs[i].dtype;
+    // Dispatch on the scalar below any var dims of the dtype.
+    dtypes[i] = inputs[i].dtype.is_dim() ? inputs[i].dtype.dtype() : inputs[i].dtype;
   }
   const Resolution& res = resolve(function, std::span(dtypes.data(), inputs.size()));
   if (!options.allocate)

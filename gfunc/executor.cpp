@@ -106,7 +106,11 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
 void Runner::rethrow(std::span<const int64_t> shape) const {
   int64_t flat = error_flat.load();
   if (flat == INT64_MAX) return;
-  std::string where = index_string(flat, shape);
+  rethrow_at(index_string(flat, shape));
+}
+
+void Runner::rethrow_at(const std::string& where) const {
+  if (!failed()) return;
   std::string value = error_value.empty() ? "" : fmt::format(" (value {})", error_value);
   switch (error_status) {
     case loop_divide_by_zero:

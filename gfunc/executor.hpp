@@ -42,8 +42,11 @@ struct Runner {
 
   // Runs n elements; `flat` is the flat index of the first (for messages).
   void run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t flat) noexcept;
-  // Throws the recorded error, if any.
+  // Throws the recorded error, if any, naming the element by its index in `shape`.
   void rethrow(std::span<const int64_t> shape) const;
+  // Throws the recorded error, if any, naming the element as `where` ("[1, 2]").
+  void rethrow_at(const std::string& where) const;
+  bool failed() const noexcept { return error_flat.load(std::memory_order_relaxed) != INT64_MAX; }
 
  private:
   void fail(int status, int arg, int64_t flat, const char* element) noexcept;

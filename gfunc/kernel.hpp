@@ -41,6 +41,7 @@ struct Kernel {
   StridedLoop contiguous = nullptr;  // optional: every operand contiguous along the iterations
   const void* data = nullptr;        // handed to the loop as LoopContext::kernel_data
   uint32_t flags = kernel_default;
+  std::shared_ptr<const void> owner;  // keeps `data` alive when the kernel owns it
 
   int nin() const noexcept;
   int nout() const noexcept;
@@ -87,6 +88,10 @@ class PLURIBUS_API Registry {
   Function& add(std::string_view name, std::string_view signature, StridedLoop strided,
                 StridedLoop contiguous = nullptr, const void* data = nullptr,
                 uint32_t flags = kernel_default);
+
+  // Lifts a scalar C++ callable to an elementwise function (see define.hpp).
+  template <class F>
+  Function& define(std::string_view name, std::string_view signature, F callable);
 
   // Sets the identity of a reduction (see Function::identity).
   void set_identity(std::string_view name, double identity);

@@ -46,6 +46,10 @@ bool overlaps(const BufferView& a, const BufferView& b);
 void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, int ncore[],
                       std::vector<int64_t>& shape);
 
+// Fills a runner for a resolution and the operands' scalar dtypes (call.cpp).
+void setup_runner(Runner& runner, const Function& function, const Resolution& res,
+                  std::span<const BufferView> inputs, std::span<const BufferView> outputs);
+
 // Core-dimension functions (core.cpp).
 void call_core(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
                std::span<const BufferView> outputs, const CallOptions& options);

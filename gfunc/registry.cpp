@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "gfunc/dispatch.hpp"
+#include "gfunc/define.hpp"
 #include "gfunc/kernel.hpp"
 
 namespace pluribus::gfunc {
@@ -40,6 +41,33 @@ void Function::add(Kernel kernel) {
   kernels_.push_back(std::move(kernel));
   cache_->clear();
 }
+
+namespace detail {
+
+void check_lifted_signature(std::string_view name, const ndt::Type& sig, const std::vector<ndt::Kind>& params,
+                            ndt::Kind result) {
+  if (sig.kind() != ndt::Kind::Function)
+    throw Error(ErrorCode::type, fmt::format("define('{}'): {} is not a function signature", name, sig.str()));
+  if (sig.npositional() != static_cast<int64_t>(params.size()) || sig.fields().size() != params.size())
+    throw Error(ErrorCode::type, fmt::format("define('{}'): the signature {} has {} parameters, the callable takes {}",
+                                             name, sig.str(), sig.fields().size(), params.size()));
+  if (sig.outputs().size() != 1)
+    throw Error(ErrorCode::type, fmt::format("define('{}'): the signature {} must have one output", name, sig.str()));
+  auto check = [&](const ndt::Type& param, ndt::Kind want, const std::string& what) {
+    ndt::Type t = param.kind() == ndt::Kind::EllipsisDim ? param.child() : param;
+    if (t.is_dim())
+      throw Error(ErrorCode::type, fmt::format("define('{}'): {} is {}; a lifted callable is elementwise (... * T)",
+                                               name, what, param.str()));
+    if (t.kind() != want)
+      throw Error(ErrorCode::type, fmt::format("define('{}'): {} is {} but the callable's type is {}", name, what,
+                                               t.str(), ndt::kind_name(want)));
+  };
+  for (std::size_t i = 0; i < params.size(); ++i)
+    check(sig.fields()[i].type, params[i], fmt::format("parameter {}", i));
+  check(sig.outputs()[0], result, "the result");
+}
+
+}  // namespace detail
 
 Registry::Registry() = default;
 Registry::~Registry() = default;
