@@ -49,8 +49,9 @@ struct CastLoop {
 //                    imaginary part dropped) -> loop_inexact
 // The checks are independent; a value failing several reports the first in that order.
 // On failure, context->error_index is the failing iteration, the outputs before it are
-// written and the rest are untouched. A checked loop reads its checks from
-// context->kernel_data, so pass CastLoop::data there (LoopContext{cast.data}).
+// written and the rest are untouched. Loops read their parameters (the checks, a copy's
+// element size) from context->kernel_data: always call them with LoopContext{cast.data}.
+// Input and output must not overlap, except as the very same elements of equal size.
 //
 // Strings (UTF-8 `string`, {const char* data; int64 size}):
 //   string -> number   ASCII whitespace around the text is ignored. Integers: an

@@ -173,6 +173,18 @@ inline int check(From x, uint32_t checks) noexcept {
   }
 }
 
+// A run of contiguous elements. `in` and `out` do not overlap (or are the same memory with
+// elements of one size), so a fixed-length block vectorizes even under -O2's very cheap
+// cost model (no alias check, no epilogue); the tail runs the same code element by element.
+constexpr int64_t kBlock = 256;
+
+template <class From, class To, int64_t N>
+inline void convert_block(const char* __restrict in, char* __restrict out) noexcept {
+  constexpr int64_t from_size = sizeof(From), to_size = sizeof(To);
+  for (int64_t i = 0; i < N; ++i)
+    store<To>(out + i * to_size, convert<From, To>(load<From>(in + i * from_size)));
+}
+
 template <class From, class To>
 int plain_loop(char** args, const int64_t* dimensions, const int64_t* steps,
                LoopContext*) noexcept {
@@ -182,9 +194,10 @@ int plain_loop(char** args, const int64_t* dimensions, const int64_t* steps,
   const int64_t si = steps[0], so = steps[1];
   constexpr int64_t from_size = sizeof(From), to_size = sizeof(To);
   if (si == from_size && so == to_size) {
-    // Contiguous: a counted loop over fixed-size elements, which the compiler vectorizes.
-    for (int64_t i = 0; i < n; ++i)
-      store<To>(out + i * to_size, convert<From, To>(load<From>(in + i * from_size)));
+    int64_t i = 0;
+    for (; i + kBlock <= n; i += kBlock)
+      convert_block<From, To, kBlock>(in + i * from_size, out + i * to_size);
+    for (; i < n; ++i) store<To>(out + i * to_size, convert<From, To>(load<From>(in + i * from_size)));
   } else {
     for (int64_t i = 0; i < n; ++i) store<To>(out + i * so, convert<From, To>(load<From>(in + i * si)));
   }
