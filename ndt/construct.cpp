@@ -101,10 +101,9 @@ void require(const Type& t, std::string_view what) {
 void check_dim_element(const Type& element, const char* what) { require(element, what); }
 
 Type make_dim_node(Node&& n, const Type& element) {
-  n.ndim = 1 + element.ndim();
+  n.ndim = 1 + element.node()->ndim;
   n.flags |= inherit_flags(element);
-  n.child = element;
-  return detail::intern(std::move(n));
+  return detail::intern_with_child(std::move(n), element);
 }
 
 // Layout of a record/tuple. fields[i].align holds the effective alignment afterwards.
@@ -308,8 +307,7 @@ Type make_option(const Type& t) {
     n.align = t.align();
     n.flags |= detail::kConcrete;
   }
-  n.child = t;
-  return detail::intern(std::move(n));
+  return detail::intern_with_child(std::move(n), t);
 }
 
 Type make_pointer(const Type& t) {
@@ -321,8 +319,7 @@ Type make_pointer(const Type& t) {
     n.align = 8;
     n.flags |= detail::kConcrete;
   }
-  n.child = t;
-  return detail::intern(std::move(n));
+  return detail::intern_with_child(std::move(n), t);
 }
 
 Type make_constructor(std::string_view name, const Type& t) {
@@ -337,8 +334,7 @@ Type make_constructor(std::string_view name, const Type& t) {
     n.align = t.align();
     n.flags |= detail::kConcrete;
   }
-  n.child = t;
-  return detail::intern(std::move(n));
+  return detail::intern_with_child(std::move(n), t);
 }
 
 Type make_typevar(std::string_view name) {

@@ -167,27 +167,72 @@ bool shallow_equal(const Node& x, const Node& y) noexcept {
   return true;
 }
 
-Type intern(Node&& candidate) {
+namespace {
+
+// Each thread remembers the nodes it interned last, by hash, holding a reference to each:
+// interning a type again (the usual case when parsing) finds it here without taking a
+// shard's lock. The references go when the thread ends or the slot is reused.
+struct RecentlyInterned {
+  static constexpr std::size_t kSlots = 512;
+  std::array<Node*, kSlots> slots{};
+  Node*& slot(std::size_t hash) { return slots[(hash ^ (hash >> 17)) % kSlots]; }
+  ~RecentlyInterned() {
+    for (Node*& n : slots) release(std::exchange(n, nullptr));
+  }
+};
+thread_local RecentlyInterned recently_interned;
+
+Type intern_node(Node&& candidate, bool child_borrowed) {
   candidate.depth = depth_of(candidate);
   if (candidate.depth > kMaxTypeDepth)
     throw Error(ErrorCode::value,
                 "type nesting is deeper than " + std::to_string(kMaxTypeDepth) + " levels");
   candidate.hash = shallow_hash(candidate);
+  Node*& cached = recently_interned.slot(candidate.hash);
+  if (cached && cached->hash == candidate.hash && shallow_equal(*cached, candidate)) {
+    // The slot's reference keeps the node alive (and in the table): no lock needed.
+    cached->refcount.fetch_add(1, std::memory_order_relaxed);
+    return Type::adopt(cached);
+  }
   Shard& shard = shard_for(candidate.hash);
-  std::unique_ptr<Node> fresh;
+  Node* found = nullptr;
+  bool fresh_node = false;
   {
     std::lock_guard lock(shard.mutex);
     auto [first, last] = shard.nodes.equal_range(candidate.hash);
     for (auto it = first; it != last; ++it) {
       if (shallow_equal(*it->second, candidate)) {
-        it->second->refcount.fetch_add(1, std::memory_order_relaxed);
-        return Type::adopt(it->second);
+        found = it->second;
+        break;
       }
     }
-    fresh = std::make_unique<Node>(std::move(candidate));
-    shard.nodes.emplace(fresh->hash, fresh.get());
+    if (!found) {
+      auto fresh = std::make_unique<Node>(std::move(candidate));
+      if (child_borrowed) retain(fresh->child.node());  // the table's node owns its child
+      shard.nodes.emplace(fresh->hash, fresh.get());
+      found = fresh.release();
+      fresh_node = true;
+    }
+    // Besides the caller's reference (a fresh node starts with it), one for this thread's
+    // slot.
+    found->refcount.fetch_add(fresh_node ? 1 : 2, std::memory_order_relaxed);
   }
-  return Type::adopt(fresh.release());
+  release(std::exchange(cached, found));
+  return Type::adopt(found);
+}
+
+}  // namespace
+
+Type intern(Node&& candidate) { return intern_node(std::move(candidate), false); }
+
+Type intern_with_child(Node&& candidate, const Type& child) {
+  candidate.child = Type::adopt(child.node());  // borrowed: no reference taken
+  // However interning ends, the candidate must not release what it does not own.
+  struct Forget {
+    Node& n;
+    ~Forget() { ::new (static_cast<void*>(&n.child)) Type(); }
+  } forget{candidate};
+  return intern_node(std::move(candidate), true);
 }
 
 }  // namespace pluribus::ndt::detail

@@ -60,6 +60,9 @@ constexpr int32_t kMaxTypeDepth = 256;
 
 // Returns the one shared node equal to `candidate` (the candidate is consumed).
 Type intern(Node&& candidate);
+// The same for a candidate whose `child` is borrowed from `child` without a reference of its
+// own: finding an existing node then touches no reference count but the result's.
+Type intern_with_child(Node&& candidate, const Type& child);
 
 // A fast hash of a short name (field names, type variables), a word at a time.
 inline std::size_t hash_name(std::string_view s) noexcept {

@@ -39,6 +39,7 @@ struct Args {
 
 // One dimension before a `*`.
 struct Dim {
+  Dim() noexcept {}  // members as initialised below, without zeroing the whole struct first
   enum Kind { Fixed, Named, Ellipsis } kind = Fixed;
   int64_t shape = 0;   // Fixed
   std::string_view name;  // Named: `var`, `fixed`, `Fixed`, `array`, `N`; Ellipsis: maybe ""
@@ -51,6 +52,7 @@ struct Dim {
 
 // A record field, tuple member, function parameter, or a layout attribute.
 struct Item {
+  Item() noexcept {}  // (as Dim)
   enum Kind { Member, Variadic, Attribute } kind = Member;
   std::string name;       // field/keyword name, or the attribute (`align`, `pack`)
   bool named = false;
