@@ -3,6 +3,7 @@
 // (zero-stride) operands, batches through the outer loop count. The loops are called
 // directly through the gufunc ABI.
 #include <doctest/doctest.h>
+#include <hwy/targets.h>
 #include <tbb/global_control.h>
 
 #include <cmath>
@@ -56,10 +57,13 @@ const Registry& linalg_registry() {
   return *r;
 }
 
+// The registry the checks below take their kernels from.
+const Registry* current_registry = nullptr;
+
 // The kernel of `name` for dtype T (its signature holds " * T,").
 template <typename T>
 const Kernel& kernel_for(const char* name) {
-  const Function& f = linalg_registry().get(name);
+  const Function& f = (current_registry ? *current_registry : linalg_registry()).get(name);
   const std::string key = std::string(" * ") + dtype_name<T>() + ",";
   for (const Kernel& k : f.kernels())
     if (k.signature.str().find(key) != std::string::npos) return k;
@@ -393,4 +397,22 @@ TEST_CASE("linalg: special values propagate through float matmul and inner") {
   for (int64_t j = 0; j < n; ++j) CHECK(std::isnan(c[3 * n + j]));
   CHECK(c[0 * n + 7] == inf);
   CHECK(c[0 * n + 6] == static_cast<double>(n));
+}
+
+TEST_CASE("linalg: float kernels of every Highway target this CPU runs") {
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    CAPTURE(hwy::TargetName(target));
+    hwy::SetSupportedTargetsForTest(target);
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    Registry r;
+    kernels::register_linalg(r);  // resolves to `target`
+    current_registry = &r;
+    matmul_suite<float>(700);
+    matmul_suite<double>(800);
+    inner_suite<float>(900);
+    inner_suite<double>(1000);
+    current_registry = nullptr;
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
 }
