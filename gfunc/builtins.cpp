@@ -8,6 +8,7 @@ Registry& builtins() {
   static Registry* registry = [] {
     static Registry r;
     kernels::register_reduction(r);
+    kernels::register_missing(r);
     return &r;
   }();
   return *registry;

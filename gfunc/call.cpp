@@ -244,26 +244,51 @@ void setup_runner(Runner& r, const Function& function, const Resolution& res, st
     r.operand_dtype[k] = inputs[k].dtype;
     r.cast[k] = res.in_casts[k];
     if (r.cast[k]) r.any_cast = true;
+    const ndt::Type& dt = inputs[k].dtype;
+    if (res.propagates_missing && dt.kind() == ndt::Kind::Option) {
+      const ndt::Type& value = dt.child();
+      r.value_size[k] = value.size();
+      r.any_option = true;
+      r.operand_dtype[k] = value;
+      if (CastLoop one = find_cast(ndt::bool_, value, cast_nocheck)) {
+        bool t = true;
+        char* args[2] = {reinterpret_cast<char*>(&t), r.one[k].data()};
+        int64_t n = 1, steps[2] = {0, 0};
+        LoopContext ctx{one.data, -1};
+        one.loop(args, &n, steps, &ctx);
+      }
+    }
   }
   for (int j = 0; j < static_cast<int>(outputs.size()); ++j) {
     int k = r.nin + j;
-    const ndt::Type& want = res.out_dtypes[j];
+    ndt::Type want = res.out_dtypes[j];
+    ndt::Type have = outputs[j].dtype;
+    r.operand_dtype[k] = have;
+    if (res.propagates_missing) {
+      if (have.kind() != ndt::Kind::Option)
+        throw Error(ErrorCode::type, fmt::format("{}: the result may be missing; output {} must be {}, not {}",
+                                                 function.name(), j, want.str(), have.str()));
+      want = want.child();
+      have = have.child();
+      r.value_size[k] = have.size();
+      r.any_option = true;
+    }
     r.itemsize[k] = want.size();
-    r.operand_dtype[k] = outputs[j].dtype;
-    if (outputs[j].dtype != want) {
-      if (!can_cast_same_kind(want, outputs[j].dtype))
+    if (have != want) {
+      if (!can_cast_same_kind(want, have))
         throw Error(ErrorCode::type, fmt::format("{}: cannot write the {} result into an output of dtype {}",
-                                                 function.name(), want.str(), outputs[j].dtype.str()));
-      r.cast[k] = find_cast(want, outputs[j].dtype, cast_nocheck);
+                                                 function.name(), want.str(), have.str()));
+      r.cast[k] = find_cast(want, have, cast_nocheck);
       if (!r.cast[k])
-        throw Error(ErrorCode::type, fmt::format("{}: no cast from {} to {}", function.name(), want.str(),
-                                                 outputs[j].dtype.str()));
+        throw Error(ErrorCode::type, fmt::format("{}: no cast from {} to {}", function.name(), want.str(), have.str()));
       r.any_cast = true;
     }
   }
-  for (int k = 0; k < r.nargs; ++k)
-    if (r.cast[k] && std::max(r.itemsize[k], (k < r.nin ? inputs[k] : outputs[k - r.nin]).dtype.size()) > 16)
-      throw Error(ErrorCode::not_implemented, fmt::format("{}: casting dtypes wider than 16 bytes", function.name()));
+  if (r.any_cast || r.any_option)
+    for (int k = 0; k < r.nargs; ++k)
+      if (r.itemsize[k] > 16 || r.value_size[k] > 16)
+        throw Error(ErrorCode::not_implemented,
+                    fmt::format("{}: casts and missing values of scalars wider than 16 bytes", function.name()));
 }
 
 }  // namespace detail

@@ -41,7 +41,7 @@ bool try_kernel(const Kernel& k, std::span<const ndt::Type> dtypes, bool exact, 
     if (want.is_concrete()) {
       if (want == dtypes[i]) {
         in[i] = want;
-      } else if (!exact && can_cast_safely(dtypes[i], want)) {
+      } else if (!exact && dtypes[i].is_scalar() && can_cast_safely(dtypes[i], want)) {
         casts[i] = find_cast(dtypes[i], want, cast_nocheck);
         if (!casts[i]) return false;
         in[i] = want;
@@ -127,6 +127,24 @@ const Resolution& resolve(const Function& function, std::span<const ndt::Type> d
   for (bool exact : {true, false})
     for (const Kernel& k : function.kernels())
       if (try_kernel(k, dtypes, exact, r)) return *cache.insert(dtypes, std::move(r));
+
+  // Missing values: run a kernel of the values and propagate missingness by validity.
+  bool any_option = false;
+  std::vector<ndt::Type> values(dtypes.begin(), dtypes.end());
+  for (ndt::Type& t : values)
+    if (t.kind() == ndt::Kind::Option) {
+      t = t.child();
+      any_option = true;
+    }
+  if (any_option)
+    for (bool exact : {true, false})
+      for (const Kernel& k : function.kernels())
+        if (try_kernel(k, values, exact, r)) {
+          if (!r.elementwise) break;  // core-dim kernels do not take missing values
+          r.propagates_missing = true;
+          for (ndt::Type& t : r.out_dtypes) t = ndt::make_option(t);
+          return *cache.insert(dtypes, std::move(r));
+        }
 
   std::string got, offered;
   for (const ndt::Type& t : dtypes) got += (got.empty() ? "" : ", ") + t.str();

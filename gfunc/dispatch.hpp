@@ -27,6 +27,9 @@ struct Resolution {
   std::vector<ndt::Type> in_core;
   std::vector<ndt::Type> out_core;
   bool elementwise = true;  // no core dims anywhere
+  // No kernel takes the ?T inputs as such: the kernel runs on their values, and each
+  // output is ?U, missing where any option input is missing (out_dtypes hold the ?U).
+  bool propagates_missing = false;
 };
 
 // A lock-free cache from input dtype tuples (node pointers) to resolutions. Readers never

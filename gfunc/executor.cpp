@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace pluribus::gfunc::detail {
@@ -37,7 +38,7 @@ void Runner::fail(int status, int arg, int64_t flat, const char* element) noexce
 void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t flat) noexcept {
   if (n <= 0) return;
   LoopContext ctx{kernel_data, -1};
-  if (!any_cast) {
+  if (!any_cast && !any_option) {
     char* args[kMaxArgs];
     bool contig = contiguous != nullptr;
     for (int k = 0; k < nargs; ++k) {
@@ -52,32 +53,53 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
     }
     return;
   }
-  // Blockwise: cast inputs into blocks, run the kernel, cast results out.
-  alignas(64) char blocks[kMaxArgs][kBlock * 16];  // casts are between scalars of at most 16 bytes
+  // Blockwise: take values out of options, cast inputs into blocks, run the kernel,
+  // cast results out and write validity.
+  alignas(64) char blocks[kMaxArgs][kBlock * 16];  // kernel operands (at most 16-byte scalars)
+  alignas(64) char values[kMaxArgs][kBlock * 16];  // option values before a cast
+  uint8_t valid[kBlock];
   for (int64_t done = 0; done < n; done += kBlock) {
     int64_t m = std::min(kBlock, n - done);
     char* args[kMaxArgs];
     int64_t ksteps[kMaxArgs];
     int64_t dims[1] = {m};
-    for (int k = 0; k < nargs; ++k) {
+    if (any_option) std::memset(valid, 1, static_cast<std::size_t>(m));
+    for (int k = 0; k < nin; ++k) {
       char* p = ptrs[k] + done * steps[k];
-      if (cast[k] && k < nin) {
+      int64_t step = steps[k];
+      if (int64_t vs = value_size[k]) {
+        char* dst = cast[k] ? values[k] : blocks[k];
+        for (int64_t i = 0; i < m; ++i) {
+          const char* e = p + i * step;
+          bool present = e[vs] != 0;
+          valid[i] &= present;
+          std::memcpy(dst + i * vs, present ? e : one[k].data(), static_cast<std::size_t>(vs));
+        }
+        p = dst;
+        step = vs;
+      }
+      if (cast[k]) {
         char* cargs[2] = {p, blocks[k]};
-        int64_t csteps[2] = {steps[k], itemsize[k]};
+        int64_t csteps[2] = {step, itemsize[k]};
         LoopContext cctx{cast[k].data, -1};
         int status = cast[k].loop(cargs, dims, csteps, &cctx);
         if (status != loop_ok) {
           int64_t at = cctx.error_index >= 0 && cctx.error_index < m ? cctx.error_index : 0;
-          fail(status, k, flat + done + at, p + at * steps[k]);
+          fail(status, k, flat + done + at, p + at * step);
           return;
         }
-        args[k] = blocks[k];
-        ksteps[k] = itemsize[k];
-      } else if (cast[k]) {
+        p = blocks[k];
+        step = itemsize[k];
+      }
+      args[k] = p;
+      ksteps[k] = step;
+    }
+    for (int k = nin; k < nargs; ++k) {
+      if (cast[k] || value_size[k]) {
         args[k] = blocks[k];
         ksteps[k] = itemsize[k];
       } else {
-        args[k] = p;
+        args[k] = ptrs[k] + done * steps[k];
         ksteps[k] = steps[k];
       }
     }
@@ -85,19 +107,49 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
     int status = strided(args, dims, ksteps, &ctx);
     if (status != loop_ok) {
       int64_t at = ctx.error_index >= 0 && ctx.error_index < m ? ctx.error_index : 0;
-      fail(status, -1, flat + done + at, nullptr);
-      return;
+      // A failure on a missing element is no failure: its value was a stand-in.
+      if (!any_option || valid[at]) {
+        fail(status, -1, flat + done + at, nullptr);
+        return;
+      }
+      // Rerun element by element, skipping missing ones.
+      for (int64_t i = 0; i < m; ++i) {
+        if (!valid[i]) continue;
+        char* one_args[kMaxArgs];
+        for (int k = 0; k < nargs; ++k) one_args[k] = args[k] + i * ksteps[k];
+        int64_t one_dim[1] = {1};
+        LoopContext one_ctx{kernel_data, -1};
+        if (strided(one_args, one_dim, ksteps, &one_ctx) != loop_ok) {
+          fail(status, -1, flat + done + i, nullptr);
+          return;
+        }
+      }
     }
     for (int k = nin; k < nargs; ++k) {
-      if (!cast[k]) continue;
-      char* cargs[2] = {blocks[k], ptrs[k] + done * steps[k]};
-      int64_t csteps[2] = {itemsize[k], steps[k]};
-      LoopContext cctx{cast[k].data, -1};
-      int cstatus = cast[k].loop(cargs, dims, csteps, &cctx);
-      if (cstatus != loop_ok) {
-        int64_t at = cctx.error_index >= 0 && cctx.error_index < m ? cctx.error_index : 0;
-        fail(cstatus, k, flat + done + at, nullptr);
-        return;
+      if (!cast[k] && !value_size[k]) continue;
+      char* out = ptrs[k] + done * steps[k];
+      char* src = blocks[k];
+      int64_t vs = value_size[k];
+      if (cast[k]) {
+        char* dst = vs ? values[k] : out;
+        char* cargs[2] = {blocks[k], dst};
+        int64_t csteps[2] = {itemsize[k], vs ? vs : steps[k]};
+        LoopContext cctx{cast[k].data, -1};
+        int cstatus = cast[k].loop(cargs, dims, csteps, &cctx);
+        if (cstatus != loop_ok) {
+          int64_t at = cctx.error_index >= 0 && cctx.error_index < m ? cctx.error_index : 0;
+          fail(cstatus, k, flat + done + at, nullptr);
+          return;
+        }
+        src = values[k];
+      }
+      if (vs) {
+        for (int64_t i = 0; i < m; ++i) {
+          char* e = out + i * steps[k];
+          if (valid[i]) std::memcpy(e, src + i * vs, static_cast<std::size_t>(vs));
+          else std::memset(e, 0, static_cast<std::size_t>(vs));
+          e[vs] = static_cast<char>(valid[i]);
+        }
       }
     }
   }

@@ -18,7 +18,7 @@ namespace pluribus::gfunc::detail {
 
 constexpr int kMaxArgs = 8;
 constexpr int kMaxDims = 64;
-constexpr int64_t kBlock = 512;  // elements per cast block
+constexpr int64_t kBlock = 256;  // elements per block of casts and missing values
 
 struct Runner {
   std::string function;  // for messages
@@ -32,6 +32,12 @@ struct Runner {
   std::array<int64_t, kMaxArgs> cast_itemsize{};     // the operand's itemsize when cast
   std::array<ndt::Type, kMaxArgs> operand_dtype{};   // for messages
   bool any_cast = false;
+  // Missing values: operand k is ?T with T of value_size[k] bytes and the validity byte at
+  // value_size[k] (0 when not an option). `one` holds T's 1, read in place of a missing
+  // input so that no kernel sees garbage (a division by a missing zero is no error).
+  std::array<int64_t, kMaxArgs> value_size{};
+  std::array<std::array<char, 16>, kMaxArgs> one{};
+  bool any_option = false;
 
   // The first failure, by element (flat index in the broadcast shape).
   std::atomic<int64_t> error_flat{INT64_MAX};
