@@ -7,6 +7,8 @@ namespace pluribus::gfunc {
 Registry& builtins() {
   static Registry* registry = [] {
     static Registry r;
+    kernels::register_math(r);
+    kernels::register_linalg(r);
     kernels::register_reduction(r);
     kernels::register_missing(r);
     return &r;

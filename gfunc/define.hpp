@@ -105,7 +105,7 @@ Function& Registry::define(std::string_view name, std::string_view signature, F 
   ndt::Type sig = ndt::parse(signature);
   detail::check_lifted_signature(name, sig, L::param_kinds(), detail::scalar_kind<R>());
   auto owned = std::make_shared<const std::decay_t<F>>(std::move(callable));
-  Kernel k{sig, L::loop, nullptr, owned.get(), kernel_default};
+  Kernel k{sig, L::loop, nullptr, owned.get(), kernel_default, {}};
   k.owner = owned;
   return add(name, std::move(k));
 }

@@ -89,7 +89,7 @@ Function& Registry::add(std::string_view name, Kernel kernel) {
 
 Function& Registry::add(std::string_view name, std::string_view signature, StridedLoop strided,
                         StridedLoop contiguous, const void* data, uint32_t flags) {
-  return add(name, Kernel{ndt::parse(signature), strided, contiguous, data, flags});
+  return add(name, Kernel{ndt::parse(signature), strided, contiguous, data, flags, {}});
 }
 
 void Registry::set_identity(std::string_view name, double identity) {

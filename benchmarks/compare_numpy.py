@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Side-by-side: gfunc (benchmarks/bench_gfunc, Google Benchmark) and NumPy on the same
+work, measured in one run on this machine. Prints ns per element for both, the ratio
+NumPy time / Pluribus time, and the issue's target for that ratio.
+
+    /usr/bin/python3 benchmarks/compare_numpy.py [build/benchmarks/bench_gfunc]
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def numpy_ns(fn, n, repeat=7):
+    """Best-of-repeat time of fn() divided by n, in ns (NumPy is single-threaded)."""
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        loops = 1
+        while True:
+            t = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            dt = time.perf_counter() - t
+            if dt > 0.2:
+                break
+            loops *= 2
+        best = min(best, dt / loops)
+    return best * 1e9 / n
+
+
+def grid(n, lo, hi, dtype):
+    i = np.arange(n, dtype=np.int64)
+    return (lo + (hi - lo) * ((i * 7919) % 10007) / 10007.0).astype(dtype)
+
+
+def numpy_figures():
+    f = {}
+    n = 10_000_000
+    a, b = grid(n, -1, 1, np.float64), grid(n, -1, 1, np.float64)
+    c = np.empty(n)
+    f["add_f64"] = numpy_ns(lambda: np.add(a, b, out=c), n)
+    cb = np.empty(n, dtype=bool)
+    f["less_f64"] = numpy_ns(lambda: np.less(a, b, out=cb), n)
+    f["sum_f64"] = numpy_ns(lambda: np.sum(a), n)
+    i32 = np.arange(n, dtype=np.int32)
+    f["cast_i32_f64"] = numpy_ns(lambda: np.copyto(c, i32, casting="unsafe"), n)
+    del a, b, c, cb, i32
+    m = 3000
+    x, y, z = grid(m * m, 0, 1, np.float64).reshape(m, m), grid(m, 0, 1, np.float64), np.empty((m, m))
+    f["broadcast_add_row"] = numpy_ns(lambda: np.add(x, y, out=z), m * m)
+    col, row = y.reshape(m, 1), y.reshape(1, m)
+    f["broadcast_add_outer"] = numpy_ns(lambda: np.add(col, row, out=z), m * m)
+    del x, z
+    n = 1_000_000
+    for name, lo, hi in (("exp", -50, 50), ("log", 1e-3, 1e3), ("sin", -100, 100)):
+        for dt, tag in ((np.float64, "f64"), (np.float32, "f32")):
+            v, out = grid(n, lo, hi, dt), np.empty(n, dtype=dt)
+            ufunc = getattr(np, name)
+            f[f"{name}_{tag}"] = numpy_ns(lambda: ufunc(v, out=out), n)
+    one_x, one_y, one_z = np.ones(1), np.ones(1), np.empty(1)
+    f["add_one_element"] = numpy_ns(lambda: np.add(one_x, one_y, out=one_z), 1)
+    k = 512
+    ma, mb = grid(k * k, -1, 1, np.float64).reshape(k, k), grid(k * k, -1, 1, np.float64).reshape(k, k)
+    mc = np.empty((k, k))
+    f["matmul_f64_512"] = numpy_ns(lambda: np.matmul(ma, mb, out=mc), 1, repeat=3)  # ns per call
+    return f
+
+
+def pluribus_figures(binary):
+    out = subprocess.run([binary, "--benchmark_format=json", "--benchmark_min_time=0.3"],
+                         check=True, capture_output=True, text=True).stdout
+    res = {}
+    for b in json.loads(out)["benchmarks"]:
+        if b.get("error_occurred"):
+            res[b["name"]] = None
+            continue
+        if "elements" in b:
+            res[b["name"]] = 1e9 / b["elements"]
+        else:
+            unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
+            res[b["name"]] = b["real_time"] * unit
+    return res
+
+
+# (label, NumPy key, Pluribus benchmark name, target ratio NumPy/Pluribus)
+ROWS = [
+    ("add float64 1e7, 1 thread", "add_f64", "BM_binary/add_f64/10000000/1/real_time", 1.1),
+    ("add float64 1e7, 2 threads", "add_f64", "BM_binary/add_f64/10000000/2/real_time", 1.6),
+    ("broadcast add (3000,3000)+(3000,)", "broadcast_add_row", "BM_broadcast_add/0/1/real_time", None),
+    ("broadcast add (3000,1)+(1,3000)", "broadcast_add_outer", "BM_broadcast_add/1/1/real_time", 2.0),
+    ("broadcast add (3000,3000)+(3000,), 2 thr", "broadcast_add_row", "BM_broadcast_add/0/2/real_time", None),
+    ("exp float64 1e6", "exp_f64", "BM_unary/exp_f64/1000000/1/real_time", 3.0),
+    ("exp float64 1e6, 2 threads", "exp_f64", "BM_unary/exp_f64/1000000/2/real_time", 5.4),
+    ("log float64 1e6", "log_f64", "BM_unary/log_f64/1000000/1/real_time", 2.5),
+    ("log float64 1e6, 2 threads", "log_f64", "BM_unary/log_f64/1000000/2/real_time", 4.5),
+    ("sin float64 1e6", "sin_f64", "BM_unary/sin_f64/1000000/1/real_time", 10.0),
+    ("sin float64 1e6, 2 threads", "sin_f64", "BM_unary/sin_f64/1000000/2/real_time", 18.0),
+    ("exp float32 1e6", "exp_f32", "BM_unary/exp_f32/1000000/1/real_time", 1.5),
+    ("log float32 1e6", "log_f32", "BM_unary/log_f32/1000000/1/real_time", 1.5),
+    ("sin float32 1e6", "sin_f32", "BM_unary/sin_f32/1000000/1/real_time", 1.5),
+    ("exp float32 1e6, 2 threads", "exp_f32", "BM_unary/exp_f32/1000000/2/real_time", 2.7),
+    ("sum float64 1e7, 1 thread", "sum_f64", "BM_sum_f64/10000000/1/real_time", 1.0),
+    ("sum float64 1e7, 2 threads", "sum_f64", "BM_sum_f64/10000000/2/real_time", 1.6),
+    ("int32 -> float64 cast 1e7", "cast_i32_f64", "BM_cast_i32_f64/10000000/1/real_time", 1.0),
+    ("less float64 1e7", "less_f64", "BM_binary/less_f64/10000000/1/real_time", 1.0),
+    ("1-element add (C++ call_into vs np.add)", "add_one_element", "BM_add_one_element", None),
+    ("matmul float64 512 (ns per call)", "matmul_f64_512", "BM_matmul_f64/512/1/real_time", 4.0),
+]
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build", "benchmarks", "bench_gfunc")
+    print(f"NumPy {np.__version__}; Pluribus: {binary}")
+    npf = numpy_figures()
+    plf = pluribus_figures(binary)
+    print(f"{'work':44} {'NumPy ns':>10} {'Pluribus ns':>12} {'ratio':>7} {'target':>7}")
+    for label, nk, pk, target in ROWS:
+        p = plf.get(pk)
+        n = npf[nk]
+        if p is None:
+            print(f"{label:44} {n:10.3f} {'missing':>12}")
+            continue
+        ratio = n / p
+        mark = "" if target is None else ("  ok" if ratio >= target else "  MISSED")
+        tgt = "" if target is None else f"{target:.1f}x"
+        print(f"{label:44} {n:10.3f} {p:12.3f} {ratio:6.2f}x {tgt:>7}{mark}")
+    print("(1-element add: the C++ dispatch target is <= 50 ns absolute; NumPy's figure is from Python.)")
+
+
+if __name__ == "__main__":
+    main()
