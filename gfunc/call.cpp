@@ -14,6 +14,7 @@
 
 #include "gfunc/dispatch.hpp"
 #include "gfunc/executor.hpp"
+#include "ndt/node.hpp"
 #include "gfunc/plan.hpp"
 #include "ndt/checked.hpp"
 
@@ -83,25 +84,27 @@ void check_buffer(const Function& function, const BufferView& b, const char* rol
 
 namespace detail {
 
-void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, int ndim_skip_core[],
-                      std::vector<int64_t>& shape) {
-  std::size_t ndim = 0;
+void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, const int ncore[],
+                      Shape& shape) {
+  int ndim = 0;
   for (std::size_t i = 0; i < operands.size(); ++i)
-    ndim = std::max(ndim, operands[i].shape.size() - (ndim_skip_core ? ndim_skip_core[i] : 0));
-  shape.assign(ndim, 1);
+    ndim = std::max(ndim, operands[i].ndim() - (ncore ? ncore[i] : 0));
+  if (ndim > kMaxDims) throw Error(ErrorCode::not_implemented, fmt::format("{}: at most {} dims", function, kMaxDims));
+  shape.ndim = ndim;
+  std::fill(shape.dims, shape.dims + ndim, 1);
   for (std::size_t i = 0; i < operands.size(); ++i) {
-    std::size_t n = operands[i].shape.size() - (ndim_skip_core ? ndim_skip_core[i] : 0);
-    for (std::size_t d = 0; d < n; ++d) {
+    int n = operands[i].ndim() - (ncore ? ncore[i] : 0);
+    for (int d = 0; d < n; ++d) {
       int64_t s = operands[i].shape[d];
-      int64_t& out = shape[ndim - n + d];
+      int64_t& out = shape.dims[ndim - n + d];
       if (s == out || s == 1) continue;
       if (out == 1) {
         out = s;
         continue;
       }
       std::string shapes;
-      for (const BufferView& b : operands)
-        shapes += " " + shape_string(b.shape.first(b.shape.size() - (ndim_skip_core ? ndim_skip_core[&b - operands.data()] : 0)));
+      for (std::size_t j = 0; j < operands.size(); ++j)
+        shapes += " " + shape_string(operands[j].shape.first(operands[j].shape.size() - (ncore ? ncore[j] : 0)));
       throw Error(ErrorCode::value,
                   fmt::format("{}: operands could not be broadcast together with shapes{}", function, shapes));
     }
@@ -217,7 +220,7 @@ bool overlaps(const BufferView& a, const BufferView& b) {
 }
 
 BufferView Temporaries::copy(const BufferView& b, const ndt::Type& dtype, const CallOptions& options) {
-  Buffer& t = buffers.emplace_back();
+  Buffer& t = *buffers.emplace_back(std::make_unique<Buffer>());
   t.dtype = dtype;
   t.shape.assign(b.shape.begin(), b.shape.end());
   t.strides = contiguous_strides(t.shape, dtype.size());
@@ -241,7 +244,7 @@ void setup_runner(Runner& r, const Function& function, const Resolution& res, st
   r.nargs = r.nin + static_cast<int>(outputs.size());
   for (int k = 0; k < r.nin; ++k) {
     r.itemsize[k] = res.in_dtypes[k].size();
-    r.operand_dtype[k] = inputs[k].dtype;
+    r.operand_dtype[k] = &inputs[k].dtype;
     r.cast[k] = res.in_casts[k];
     if (r.cast[k]) r.any_cast = true;
     const ndt::Type& dt = inputs[k].dtype;
@@ -249,7 +252,7 @@ void setup_runner(Runner& r, const Function& function, const Resolution& res, st
       const ndt::Type& value = dt.child();
       r.value_size[k] = value.size();
       r.any_option = true;
-      r.operand_dtype[k] = value;
+      r.operand_dtype[k] = &value;
       if (CastLoop one = find_cast(ndt::bool_, value, cast_nocheck)) {
         bool t = true;
         char* args[2] = {reinterpret_cast<char*>(&t), r.one[k].data()};
@@ -261,26 +264,27 @@ void setup_runner(Runner& r, const Function& function, const Resolution& res, st
   }
   for (int j = 0; j < static_cast<int>(outputs.size()); ++j) {
     int k = r.nin + j;
-    ndt::Type want = res.out_dtypes[j];
-    ndt::Type have = outputs[j].dtype;
+    const ndt::Type* want = &res.out_dtypes[j];
+    const ndt::Type* have = &outputs[j].dtype;
     r.operand_dtype[k] = have;
     if (res.propagates_missing) {
-      if (have.kind() != ndt::Kind::Option)
+      if (have->kind() != ndt::Kind::Option)
         throw Error(ErrorCode::type, fmt::format("{}: the result may be missing; output {} must be {}, not {}",
-                                                 function.name(), j, want.str(), have.str()));
-      want = want.child();
-      have = have.child();
-      r.value_size[k] = have.size();
+                                                 function.name(), j, want->str(), have->str()));
+      want = &want->child();
+      have = &have->child();
+      r.value_size[k] = have->size();
       r.any_option = true;
     }
-    r.itemsize[k] = want.size();
-    if (have != want) {
-      if (!can_cast_same_kind(want, have))
+    r.itemsize[k] = want->size();
+    if (*have != *want) {
+      if (!can_cast_same_kind(*want, *have))
         throw Error(ErrorCode::type, fmt::format("{}: cannot write the {} result into an output of dtype {}",
-                                                 function.name(), want.str(), have.str()));
-      r.cast[k] = find_cast(want, have, cast_nocheck);
+                                                 function.name(), want->str(), have->str()));
+      r.cast[k] = find_cast(*want, *have, cast_nocheck);
       if (!r.cast[k])
-        throw Error(ErrorCode::type, fmt::format("{}: no cast from {} to {}", function.name(), want.str(), have.str()));
+        throw Error(ErrorCode::type, fmt::format("{}: no cast from {} to {}", function.name(), want->str(),
+                                                 have->str()));
       r.any_cast = true;
     }
   }
@@ -338,10 +342,58 @@ void elementwise(const Function& function, const Resolution& res, std::span<cons
   runner.rethrow(shape);
 }
 
+
+// The common small call: an exact kernel, 0-d or 1-d operands of one length, no var dims,
+// no missing values, outputs of the kernel's dtypes. Returns false to take the general path.
+bool small_call(const Function& function, std::span<const BufferView> inputs, std::span<const BufferView> outputs) {
+  const std::size_t nargs = inputs.size() + outputs.size();
+  if (inputs.size() > static_cast<std::size_t>(Function::Cache::kMaxKey) || nargs > kMaxArgs ||
+      static_cast<int>(inputs.size()) != function.nin() || static_cast<int>(outputs.size()) != function.nout())
+    return false;
+  const ndt::detail::Node* nodes[Function::Cache::kMaxKey];
+  int64_t n = -1;
+  char* args[kMaxArgs];
+  int64_t steps[kMaxArgs];
+  auto take = [&](const BufferView& b, std::size_t k) {
+    if (b.ndim() > 1 || !b.data) return false;
+    int64_t len = b.ndim() ? b.shape[0] : 1;
+    if (len != 1) {
+      if (n > 1 && len != n) return false;
+      n = len;
+    }
+    args[k] = b.data;
+    steps[k] = b.ndim() && len != 1 ? b.strides[0] : 0;
+    return true;
+  };
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    nodes[i] = inputs[i].dtype.node();
+    if (!nodes[i] || nodes[i]->ndim != 0 || !take(inputs[i], i)) return false;
+  }
+  const Resolution* res = function.cache().find(nodes, static_cast<int>(inputs.size()));
+  if (!res || !res->elementwise || res->any_cast || res->propagates_missing) return false;
+  if (n < 0) n = 1;
+  if (n >= kParallelThreshold) return false;
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    const BufferView& o = outputs[j];
+    if (o.readonly || o.dtype != res->out_dtypes[j] || !take(o, inputs.size() + j)) return false;
+    if ((o.ndim() ? o.shape[0] : 1) != n) return false;
+    for (const BufferView& in : inputs)
+      if (detail::overlaps(in, o) && !same_elements(in, o)) return false;
+  }
+  bool contiguous = res->kernel->contiguous != nullptr;
+  for (std::size_t k = 0; k < nargs && contiguous; ++k)
+    contiguous = steps[k] == (k < inputs.size() ? res->in_dtypes[k] : res->out_dtypes[k - inputs.size()]).size();
+  LoopContext ctx{res->kernel->data, -1};
+  int64_t dims[1] = {n};
+  // A failure is reported by the general path, which runs the call again.
+  return (contiguous ? res->kernel->contiguous : res->kernel->strided)(args, dims, steps, &ctx) == loop_ok;
+}
+
 }  // namespace
 
 void call_into(const Function& function, std::span<const BufferView> inputs, std::span<const BufferView> outputs,
                const CallOptions& options) {
+  if (small_call(function, inputs, outputs)) return;
   check_args(function, inputs.size(), outputs.size());
   if (outputs.empty()) throw Error(ErrorCode::invalid_argument, fmt::format("{}(): no outputs given", function.name()));
   std::array<ndt::Type, kMaxArgs> dtypes;
@@ -364,14 +416,14 @@ void call_into(const Function& function, std::span<const BufferView> inputs, std
     detail::call_var(function, res, inputs, outputs, options);
     return;
   }
-  std::vector<int64_t> shape;
+  detail::Shape shape;
   detail::broadcast_shapes(function.name(), inputs, nullptr, shape);
   for (std::size_t j = 0; j < outputs.size(); ++j)
-    if (!std::equal(shape.begin(), shape.end(), outputs[j].shape.begin(), outputs[j].shape.end()))
+    if (!std::equal(shape.dims, shape.dims + shape.ndim, outputs[j].shape.begin(), outputs[j].shape.end()))
       throw Error(ErrorCode::value, fmt::format("{}(): output {} has shape {}, the operands broadcast to {}",
                                                 function.name(), j, shape_string(outputs[j].shape),
-                                                shape_string(shape)));
-  elementwise(function, res, inputs, outputs, shape, options);
+                                                shape_string(shape.span())));
+  elementwise(function, res, inputs, outputs, shape.span(), options);
 }
 
 std::vector<Buffer> call(const Function& function, std::span<const BufferView> inputs, const CallOptions& options) {
@@ -387,8 +439,9 @@ std::vector<Buffer> call(const Function& function, std::span<const BufferView> i
     throw Error(ErrorCode::invalid_argument, fmt::format("{}(): outputs need an allocator", function.name()));
   if (!res.elementwise) return detail::call_core_alloc(function, res, inputs, options);
   if (has_var(inputs)) return detail::call_var_alloc(function, res, inputs, options);
-  std::vector<int64_t> shape;
-  detail::broadcast_shapes(function.name(), inputs, nullptr, shape);
+  detail::Shape bshape;
+  detail::broadcast_shapes(function.name(), inputs, nullptr, bshape);
+  std::vector<int64_t> shape(bshape.dims, bshape.dims + bshape.ndim);
   std::vector<Buffer> outs(res.out_dtypes.size());
   std::array<BufferView, kMaxArgs> views;
   int64_t n = element_count(shape);
@@ -408,9 +461,10 @@ std::vector<Buffer> call(const Function& function, std::span<const BufferView> i
 
 void assign(const BufferView& to, const BufferView& from, uint32_t checks, const CallOptions& options) {
   if (to.readonly) throw Error(ErrorCode::value, "assign: the destination is read-only");
-  std::vector<int64_t> shape;
+  detail::Shape bshape;
   BufferView both[2] = {from, to};
-  detail::broadcast_shapes("assign", both, nullptr, shape);
+  detail::broadcast_shapes("assign", both, nullptr, bshape);
+  std::span<const int64_t> shape = bshape.span();
   if (!std::equal(shape.begin(), shape.end(), to.shape.begin(), to.shape.end()))
     throw Error(ErrorCode::value, fmt::format("assign: cannot broadcast shape {} to {}", shape_string(from.shape),
                                               shape_string(to.shape)));
@@ -427,8 +481,8 @@ void assign(const BufferView& to, const BufferView& from, uint32_t checks, const
   runner.nin = 1;
   runner.nargs = 2;
   runner.itemsize = {from.dtype.size(), to.dtype.size()};
-  runner.operand_dtype[0] = from.dtype;
-  runner.operand_dtype[1] = to.dtype;
+  runner.operand_dtype[0] = &from.dtype;
+  runner.operand_dtype[1] = &to.dtype;
   detail::Plan plan;
   plan.ndim = static_cast<int>(shape.size());
   std::copy(shape.begin(), shape.end(), plan.shape);

@@ -96,7 +96,9 @@ void prepare_inputs(const Function& f, const Resolution& res, std::span<const Bu
   }
   std::vector<int> ncore(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) ncore[i] = res.in_core[i].ndim();
-  broadcast_shapes(f.name(), p.inputs, ncore.data(), p.loop_shape);
+  Shape loop;
+  broadcast_shapes(f.name(), p.inputs, ncore.data(), loop);
+  p.loop_shape.assign(loop.dims, loop.dims + loop.ndim);
 }
 
 void run(const Function& f, const Resolution& res, Prepared& p, const CallOptions&) {

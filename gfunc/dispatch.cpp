@@ -11,10 +11,16 @@
 namespace pluribus::gfunc {
 namespace {
 
-std::size_t key_hash(std::span<const ndt::Type> dtypes) noexcept {
-  std::size_t h = dtypes.size();
-  for (const ndt::Type& t : dtypes) h = h * 0x9E3779B97F4A7C15ull + reinterpret_cast<std::uintptr_t>(t.node());
+std::size_t key_hash(const ndt::detail::Node* const* nodes, std::size_t n) noexcept {
+  std::size_t h = n;
+  for (std::size_t i = 0; i < n; ++i) h = h * 0x9E3779B97F4A7C15ull + reinterpret_cast<std::uintptr_t>(nodes[i]);
   return (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull;
+}
+
+std::size_t key_hash(std::span<const ndt::Type> dtypes) noexcept {
+  const ndt::detail::Node* nodes[Function::Cache::kMaxKey];
+  for (std::size_t i = 0; i < dtypes.size(); ++i) nodes[i] = dtypes[i].node();
+  return key_hash(nodes, dtypes.size());
 }
 
 bool key_equal(const Function::Cache::Entry& e, std::span<const ndt::Type> dtypes) noexcept {
@@ -57,6 +63,8 @@ bool try_kernel(const Kernel& k, std::span<const ndt::Type> dtypes, bool exact, 
   r.kernel = &k;
   r.in_dtypes = std::move(in);
   r.in_casts = std::move(casts);
+  r.any_cast = false;
+  for (const CastLoop& c : r.in_casts) r.any_cast = r.any_cast || c;
   r.out_dtypes.clear();
   r.in_core.clear();
   r.out_core.clear();
@@ -75,6 +83,17 @@ bool try_kernel(const Kernel& k, std::span<const ndt::Type> dtypes, bool exact, 
 }
 
 }  // namespace
+
+const Resolution* Function::Cache::find(const ndt::detail::Node* const* nodes, int n) const noexcept {
+  if (n > kMaxKey) return nullptr;
+  std::size_t h = key_hash(nodes, static_cast<std::size_t>(n));
+  for (std::size_t probe = 0; probe < kSlots; ++probe) {
+    const Entry* e = slots[(h + probe) % kSlots].load(std::memory_order_acquire);
+    if (!e) return nullptr;
+    if (e->nkey == n && std::equal(nodes, nodes + n, e->key.begin())) return &e->resolution;
+  }
+  return nullptr;
+}
 
 const Resolution* Function::Cache::find(std::span<const ndt::Type> dtypes) const noexcept {
   if (dtypes.size() > kMaxKey) return nullptr;

@@ -30,6 +30,7 @@ struct Resolution {
   // No kernel takes the ?T inputs as such: the kernel runs on their values, and each
   // output is ?U, missing where any option input is missing (out_dtypes hold the ?U).
   bool propagates_missing = false;
+  bool any_cast = false;  // some input is cast
 };
 
 // A lock-free cache from input dtype tuples (node pointers) to resolutions. Readers never
@@ -49,6 +50,8 @@ struct Function::Cache {
   std::deque<Entry> entries;
 
   const Resolution* find(std::span<const ndt::Type> dtypes) const noexcept;
+  // The same lookup by node pointers (no reference counting: the hot path of a call).
+  const Resolution* find(const ndt::detail::Node* const* nodes, int n) const noexcept;
   const Resolution* insert(std::span<const ndt::Type> dtypes, Resolution resolution);
   void clear() noexcept;
 };

@@ -27,7 +27,7 @@ void Runner::fail(int status, int arg, int64_t flat, const char* element) noexce
       error_flat.store(flat, std::memory_order_relaxed);
       error_status = status;
       error_arg = arg;
-      error_value = element && arg >= 0 && arg < nin ? format_scalar(operand_dtype[arg], element) : "";
+      error_value = element && arg >= 0 && arg < nin ? format_scalar(*operand_dtype[arg], element) : "";
     }
     error_lock.clear(std::memory_order_release);
   } catch (...) {

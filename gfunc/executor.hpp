@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gfunc/cast.hpp"
@@ -21,7 +22,7 @@ constexpr int kMaxDims = 64;
 constexpr int64_t kBlock = 256;  // elements per block of casts and missing values
 
 struct Runner {
-  std::string function;  // for messages
+  std::string_view function;  // for messages (the function outlives the call)
   StridedLoop strided = nullptr;
   StridedLoop contiguous = nullptr;
   const void* kernel_data = nullptr;
@@ -30,7 +31,7 @@ struct Runner {
   std::array<int64_t, kMaxArgs> itemsize{};          // of the kernel's dtypes
   std::array<CastLoop, kMaxArgs> cast{};             // inputs: operand -> kernel; outputs: kernel -> operand
   std::array<int64_t, kMaxArgs> cast_itemsize{};     // the operand's itemsize when cast
-  std::array<ndt::Type, kMaxArgs> operand_dtype{};   // for messages
+  std::array<const ndt::Type*, kMaxArgs> operand_dtype{};  // for messages; owned by the caller
   bool any_cast = false;
   // Missing values: operand k is ?T with T of value_size[k] bytes and the validity byte at
   // value_size[k] (0 when not an option). `one` holds T's 1, read in place of a missing

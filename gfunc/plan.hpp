@@ -34,7 +34,7 @@ struct Plan {
 // Memory a call needs for a while: contiguous copies of inputs (casts, overlaps).
 struct Temporaries {
   std::vector<std::unique_ptr<char[]>> memory;
-  std::deque<Buffer> buffers;
+  std::vector<std::unique_ptr<Buffer>> buffers;  // no allocation until needed
   // A C-contiguous copy of `b` converted to `dtype`.
   BufferView copy(const BufferView& b, const ndt::Type& dtype, const CallOptions& options);
 };
@@ -42,9 +42,16 @@ struct Temporaries {
 // Whether two buffers touch a common byte.
 bool overlaps(const BufferView& a, const BufferView& b);
 
+// A shape of at most kMaxDims dims, without allocation.
+struct Shape {
+  int64_t dims[kMaxDims];
+  int ndim = 0;
+  std::span<const int64_t> span() const noexcept { return {dims, static_cast<std::size_t>(ndim)}; }
+};
+
 // NumPy broadcasting of the operands' leading dims (all but their last ncore[i] dims).
-void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, int ncore[],
-                      std::vector<int64_t>& shape);
+void broadcast_shapes(std::string_view function, std::span<const BufferView> operands, const int ncore[],
+                      Shape& shape);
 
 // Fills a runner for a resolution and the operands' scalar dtypes (call.cpp).
 void setup_runner(Runner& runner, const Function& function, const Resolution& res,
