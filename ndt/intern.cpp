@@ -173,7 +173,7 @@ namespace {
 // interning a type again (the usual case when parsing) finds it here without taking a
 // shard's lock. The references go when the thread ends or the slot is reused.
 struct RecentlyInterned {
-  static constexpr std::size_t kSlots = 512;
+  static constexpr std::size_t kSlots = 2048;
   std::array<Node*, kSlots> slots{};
   Node*& slot(std::size_t hash) { return slots[(hash ^ (hash >> 17)) % kSlots]; }
   ~RecentlyInterned() {
