@@ -15,6 +15,7 @@
 
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
+#include "gfunc/kernels/math.hpp"
 
 using namespace pluribus;
 using namespace pluribus::gfunc;
@@ -85,4 +86,12 @@ BENCHMARK(BM_exp_double_stride2)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  registry();
+  benchmark::AddCustomContext("highway_target", kernels::math_target_name());
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -29,6 +29,7 @@
 
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
+#include "gfunc/kernels/math.hpp"
 #include "gfunc/loop.hpp"
 
 // The SIMD functions, one per (function, float type); each target compiles them all.
@@ -810,6 +811,14 @@ void add_predicate(Registry& registry, const char* name) {
 }
 
 }  // namespace
+
+const char* math_target_name() noexcept {
+  hwy::ChosenTarget& chosen = hwy::GetChosenTarget();
+  if (!chosen.IsInitialized()) chosen.Update(hwy::SupportedTargets());
+  // The best target compiled here that this CPU supports: what resolve() indexes.
+  const int64_t targets = hwy::SupportedTargets() & HWY_TARGETS;
+  return targets ? hwy::TargetName(targets & -targets) : "SCALAR";
+}
 
 void register_math(Registry& registry) {
   // Resolved once per process; each registry's kernels point at these.

@@ -21,6 +21,7 @@
 
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
+#include "gfunc/kernels/math.hpp"
 
 using namespace pluribus;
 using namespace pluribus::gfunc;
@@ -354,7 +355,9 @@ TEST_CASE("math: every function within 4 ULP of the reference, float32 and float
     CHECK_MESSAGE(s32.max_ulp <= kMaxUlp, "float32 " << s32.worst);
     CHECK_MESSAGE(s64.max_ulp <= kMaxUlp, "float64 " << s64.worst);
   }
-  MESSAGE("max ULP error over ~" << r64.at("exp").count << " inputs per function:\n" << table);
+  MESSAGE("max ULP error over ~" << r64.at("exp").count << " inputs per function (Highway target "
+                                 << std::string(kernels::math_target_name()) << "):\n"
+                                 << table);
   std::string worst;
   for (const auto& [name, s64] : r64) {
     const Stats& s32 = r32.at(name);
