@@ -1,9 +1,13 @@
-// Uses the installed C++ API: ndt::parse, layout queries and the exception family.
+// Uses the installed C++ API: ndt::parse, layout queries, the exception family, and a
+// gfunc user kernel called on typed buffers.
 #include <cstdio>
 
+#include <gfunc/call.hpp>
+#include <gfunc/define.hpp>
 #include <ndt/type.hpp>
 
 namespace ndt = pluribus::ndt;
+namespace gfunc = pluribus::gfunc;
 
 int main() {
   const ndt::Type t = ndt::parse("2 * {x: int16, y: float32}");
@@ -14,5 +18,16 @@ int main() {
   } catch (const pluribus::ParseError& e) {
     std::printf("c++: parse error at column %d\n", e.column());
   }
-  return t.size() == 16 && t.dtype().field("y").offset == 4 ? 0 : 1;
+
+  gfunc::Registry registry;
+  registry.define("axpy", "(... * float64, ... * float64) -> ... * float64",
+                  [](double x, double y) { return 2 * x + y; });
+  double a[3] = {1, 2, 3}, b[1] = {10}, c[3] = {};
+  int64_t n3[] = {3}, n1[] = {1}, step[] = {8};
+  gfunc::BufferView in[] = {{reinterpret_cast<char*>(a), ndt::float64, n3, step},
+                            {reinterpret_cast<char*>(b), ndt::float64, n1, step}};
+  gfunc::BufferView out[] = {{reinterpret_cast<char*>(c), ndt::float64, n3, step}};
+  gfunc::call_into(registry.get("axpy"), in, out);
+  std::printf("c++: axpy %g %g %g\n", c[0], c[1], c[2]);
+  return t.size() == 16 && t.dtype().field("y").offset == 4 && c[0] == 12 && c[2] == 16 ? 0 : 1;
 }
