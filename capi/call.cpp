@@ -171,7 +171,13 @@ plb_status plb_function_call(const plb_function* function, int64_t ninputs,
     Views ins, outs;
     ins.read(ninputs, inputs, "input", "inputs");
     outs.read(noutputs, outputs, "output", "outputs");
-    gfunc::call_into(f, ins.span(), outs.span(), call_options(options));
+    if (options) {
+      gfunc::call_into(f, ins.span(), outs.span(), call_options(options));
+    } else {
+      // The common case builds no options (a std::function and an optional) per call.
+      static const gfunc::CallOptions defaults;
+      gfunc::call_into(f, ins.span(), outs.span(), defaults);
+    }
   });
 }
 
