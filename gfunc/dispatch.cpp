@@ -109,14 +109,19 @@ const Resolution* Function::Cache::find(std::span<const ndt::Type> dtypes) const
 const Resolution* Function::Cache::insert(std::span<const ndt::Type> dtypes, Resolution resolution) {
   std::lock_guard lock(write_mutex);
   if (const Resolution* r = find(dtypes)) return r;
+  // Keys the table cannot hold (too long, or the table half full) are found by a scan of
+  // the entries made since the last clear(), so repeated calls reuse one entry.
+  bool tabled = dtypes.size() <= kMaxKey && entries.size() - cleared < kSlots / 2;
+  if (!tabled)
+    for (std::size_t i = cleared; i < entries.size(); ++i)
+      if (std::equal(dtypes.begin(), dtypes.end(), entries[i].pinned.begin(), entries[i].pinned.end()))
+        return &entries[i].resolution;
   Entry& e = entries.emplace_back();
   e.resolution = std::move(resolution);
-  if (dtypes.size() > kMaxKey || entries.size() > kSlots / 2) return &e.resolution;  // uncached
+  e.pinned.assign(dtypes.begin(), dtypes.end());
+  if (!tabled) return &e.resolution;
   e.nkey = static_cast<int>(dtypes.size());
-  for (int i = 0; i < e.nkey; ++i) {
-    e.key[i] = dtypes[i].node();
-    e.pinned.push_back(dtypes[i]);
-  }
+  for (int i = 0; i < e.nkey; ++i) e.key[i] = dtypes[i].node();
   std::size_t h = key_hash(dtypes);
   for (std::size_t probe = 0;; ++probe) {
     auto& slot = slots[(h + probe) % kSlots];
@@ -128,10 +133,12 @@ const Resolution* Function::Cache::insert(std::span<const ndt::Type> dtypes, Res
   return &e.resolution;
 }
 
-// Called when a kernel is added: registration happens before concurrent calls.
+// Called when a kernel is added (a new kernel may change earlier choices). Entries stay
+// allocated, so a caller still holding a resolution keeps a valid one.
 void Function::Cache::clear() noexcept {
-  for (auto& s : slots) s.store(nullptr, std::memory_order_relaxed);
-  entries.clear();
+  std::lock_guard lock(write_mutex);
+  for (auto& s : slots) s.store(nullptr, std::memory_order_release);
+  cleared = entries.size();
 }
 
 const Resolution& resolve(const Function& function, std::span<const ndt::Type> dtypes) {

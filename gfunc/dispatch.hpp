@@ -43,11 +43,12 @@ struct Function::Cache {
     std::array<const ndt::detail::Node*, kMaxKey> key{};
     int nkey = 0;
     Resolution resolution;
-    std::vector<ndt::Type> pinned;  // keeps the key's nodes alive
+    std::vector<ndt::Type> pinned;  // the whole key; keeps its nodes alive
   };
   std::array<std::atomic<const Entry*>, kSlots> slots{};
   std::mutex write_mutex;
   std::deque<Entry> entries;
+  std::size_t cleared = 0;  // entries made before the last clear() (no longer in the table)
 
   const Resolution* find(std::span<const ndt::Type> dtypes) const noexcept;
   // The same lookup by node pointers (no reference counting: the hot path of a call).

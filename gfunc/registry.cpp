@@ -76,14 +76,19 @@ Function& Registry::add(std::string_view name, Kernel kernel) {
   std::unique_lock lock(mutex_);
   auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
                              [](const Function* f, std::string_view n) { return f->name() < n; });
-  Function* f;
-  if (it == sorted_.end() || (*it)->name() != name) {
-    f = &functions_.emplace_back(std::string(name));
-    sorted_.insert(it, f);
-  } else {
-    f = *it;
+  if (it != sorted_.end() && (*it)->name() == name) {
+    (*it)->add(std::move(kernel));
+    return **it;
   }
-  f->add(std::move(kernel));
+  // A new function exists only once its first kernel is accepted.
+  Function* f = &functions_.emplace_back(std::string(name));
+  try {
+    f->add(std::move(kernel));
+  } catch (...) {
+    functions_.pop_back();
+    throw;
+  }
+  sorted_.insert(it, f);
   return *f;
 }
 
