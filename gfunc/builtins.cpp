@@ -9,6 +9,7 @@ Registry& builtins() {
     static Registry r;
     kernels::register_math(r);
     kernels::register_linalg(r);
+    kernels::register_string(r);
     kernels::register_reduction(r);
     kernels::register_missing(r);
     return &r;

@@ -219,6 +219,14 @@ bool overlaps(const BufferView& a, const BufferView& b) {
   return alo < bhi && blo < ahi;
 }
 
+namespace {
+int copy_bytes(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
+  auto size = static_cast<std::size_t>(*static_cast<const int64_t*>(ctx->kernel_data));
+  for (int64_t i = 0; i < dims[0]; ++i) std::memcpy(args[1] + i * steps[1], args[0] + i * steps[0], size);
+  return loop_ok;
+}
+}  // namespace
+
 BufferView Temporaries::copy(const BufferView& b, const ndt::Type& dtype, const CallOptions& options) {
   Buffer& t = *buffers.emplace_back(std::make_unique<Buffer>());
   t.dtype = dtype;
@@ -229,7 +237,27 @@ BufferView Temporaries::copy(const BufferView& b, const ndt::Type& dtype, const 
   t.data = memory.back().get();
   CallOptions serial = options;
   serial.max_threads = 1;
-  assign(t.view(), b, cast_nocheck, serial);
+  if (dtype != b.dtype) {
+    assign(t.view(), b, cast_nocheck, serial);
+    return t.view();
+  }
+  // The same dtype: the temporary is only read, so its elements are byte copies (a string
+  // element keeps pointing at the original's characters; nothing new to free).
+  Runner runner;
+  runner.function = "copy";
+  runner.strided = copy_bytes;
+  int64_t itemsize = dtype.size();
+  runner.kernel_data = &itemsize;
+  runner.nin = 1;
+  runner.nargs = 2;
+  runner.itemsize = {itemsize, itemsize};
+  Plan plan;
+  plan.ndim = b.ndim();
+  std::copy(b.shape.begin(), b.shape.end(), plan.shape);
+  plan.add(b, 0);
+  plan.add(t.view(), 0);
+  plan.coalesce();
+  plan.execute(runner, serial, true);
   return t.view();
 }
 
