@@ -7,6 +7,8 @@ namespace pluribus::gfunc {
 Registry& builtins() {
   static Registry* registry = [] {
     static Registry r;
+    kernels::register_arithmetic(r);
+    kernels::register_comparison(r);
     kernels::register_math(r);
     kernels::register_linalg(r);
     kernels::register_string(r);
