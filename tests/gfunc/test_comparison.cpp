@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <hwy/targets.h>
+
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
 
@@ -266,8 +268,9 @@ TEST_CASE("comparison: kernels in NumPy's loop order, each with a contiguous loo
   CHECK(dtypes("right_shift") == ints);
 }
 
-TEST_CASE("comparison: float32/float64 SIMD loops at every length, alignment and NaN position") {
-  const Registry& r = comparison();
+namespace {
+
+void check_simd_comparisons(const Registry& r) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (const char* dtype : {"float32", "float64"}) {
     const bool f64 = dtype[5] == '6';
@@ -310,5 +313,27 @@ TEST_CASE("comparison: float32/float64 SIMD loops at every length, alignment and
         }
       }
     }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("comparison: float32/float64 SIMD loops at every length, alignment and NaN position") {
+  check_simd_comparisons(comparison());
+}
+
+TEST_CASE("comparison: the SIMD loops of every Highway target this CPU runs") {
+  // Registration picks the best target; pretend the CPU has only one at a time.
+  for (int64_t target : {int64_t{HWY_AVX2}, int64_t{HWY_SSE4}, int64_t{HWY_SCALAR}}) {
+    if (!(hwy::SupportedTargets() & target)) continue;
+    hwy::SetSupportedTargetsForTest(target);
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    Registry r;
+    kernels::register_comparison(r);
+    hwy::SetSupportedTargetsForTest(0);
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    const std::string name = hwy::TargetName(target);
+    INFO(name);
+    check_simd_comparisons(r);
   }
 }
