@@ -3,6 +3,7 @@
 // worked out by hand (NumPy's rules).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <numeric>
 
 #include "gfunc/call.hpp"
@@ -26,7 +27,7 @@ int add_f64(char** args, const int64_t* dims, const int64_t* steps, LoopContext*
   return loop_ok;
 }
 
-int calls_contiguous = 0;
+std::atomic<int> calls_contiguous{0};  // the threaded test calls it from several threads
 int add_f64_contiguous(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
   ++calls_contiguous;
   return add_f64(args, dims, steps, ctx);
