@@ -72,6 +72,9 @@ void BM_binary(benchmark::State& state, const char* name, ndt::Type out_dtype) {
 }
 BENCHMARK_CAPTURE(BM_binary, add_f64, "add", ndt::float64)->Args({10'000'000, 1})->Args({10'000'000, 2})->UseRealTime();
 BENCHMARK_CAPTURE(BM_binary, less_f64, "less", ndt::bool_)->Args({10'000'000, 1})->UseRealTime();
+// Where threads start to pay (the executor's threshold, gfunc/call.cpp kParallelThreshold).
+BENCHMARK_CAPTURE(BM_binary, add_f64_threshold, "add", ndt::float64)
+    ->ArgsProduct({{1 << 14, 1 << 16, 1 << 17, 1 << 18, 1 << 20}, {1, 2}})->UseRealTime();
 
 // Broadcast add: (3000, 3000) + (3000,) and (3000, 1) + (1, 3000).
 void BM_broadcast_add(benchmark::State& state) {
@@ -113,6 +116,9 @@ BENCHMARK_CAPTURE(BM_unary, sin_f64, "sin", true, -100.0, 100.0)->Args({1'000'00
 BENCHMARK_CAPTURE(BM_unary, exp_f32, "exp", false, -50.0, 50.0)->Args({1'000'000, 1})->Args({1'000'000, 2})->UseRealTime();
 BENCHMARK_CAPTURE(BM_unary, log_f32, "log", false, 1e-3, 1e3)->Args({1'000'000, 1})->Args({1'000'000, 2})->UseRealTime();
 BENCHMARK_CAPTURE(BM_unary, sin_f32, "sin", false, -100.0, 100.0)->Args({1'000'000, 1})->Args({1'000'000, 2})->UseRealTime();
+
+BENCHMARK_CAPTURE(BM_unary, exp_f64_threshold, "exp", true, -50.0, 50.0)
+    ->ArgsProduct({{1 << 12, 1 << 14, 1 << 16, 1 << 17, 1 << 18}, {1, 2}})->UseRealTime();
 
 void BM_sum_f64(benchmark::State& state) {
   const Function* f = lookup(state, "sum");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -38,6 +39,10 @@ struct Temporaries {
   // A C-contiguous copy of `b` converted to `dtype`.
   BufferView copy(const BufferView& b, const ndt::Type& dtype, const CallOptions& options);
 };
+
+// Runs `body` on at most `threads` oneTBB threads (0: all of them). Arenas are made once per
+// thread count and reused: making one per call costs more than a mid-sized call.
+void run_parallel(int threads, const std::function<void()>& body);
 
 // Whether two buffers touch a common byte.
 bool overlaps(const BufferView& a, const BufferView& b);

@@ -94,8 +94,7 @@ int fold_run(const Reduction& r, char* in, int64_t n, int64_t step, char* out, c
   };
   if (parallel_ok && options.max_threads != 1) {
     auto body = [&] { tbb::parallel_for(int64_t{0}, nchunks, chunk); };
-    if (options.max_threads > 1) tbb::task_arena(options.max_threads).execute(body);
-    else body();
+    detail::run_parallel(options.max_threads, body);
   } else {
     for (int64_t c = 0; c < nchunks; ++c) chunk(c);
   }
@@ -261,8 +260,7 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
       tbb::parallel_for(int64_t{0}, outer,
                         [&](int64_t i) { statuses[static_cast<std::size_t>(i)] = run_one(i, false); });
     };
-    if (options.max_threads > 1) tbb::task_arena(options.max_threads).execute(body);
-    else body();
+    detail::run_parallel(options.max_threads, body);
     for (int s : statuses)
       if (s != loop_ok && status == loop_ok) status = s;
   } else {
