@@ -28,6 +28,7 @@
 #include <string>
 
 #include "gfunc/kernel.hpp"
+#include "gfunc/kernels/bytes.hpp"
 #include "gfunc/kernels/families.hpp"
 #include "gfunc/kernels/math.hpp"
 #include "gfunc/loop.hpp"
@@ -632,16 +633,6 @@ F resolve(F const (&table)[N]) {
   }
 }
 
-template <class T>
-T load(const char* p) noexcept {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-template <class T>
-void store(char* p, T v) noexcept {
-  std::memcpy(p, &v, sizeof(T));
-}
 
 // What a loop finds in LoopContext::kernel_data: the array function it runs.
 template <class T>

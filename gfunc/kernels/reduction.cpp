@@ -53,6 +53,8 @@ HWY_AFTER_NAMESPACE();
 #include <fmt/format.h>
 
 #include "gfunc/kernel.hpp"
+#include "gfunc/define.hpp"
+#include "gfunc/kernels/bytes.hpp"
 #include "gfunc/kernels/families.hpp"
 
 namespace pluribus::gfunc::kernels {
@@ -69,16 +71,6 @@ using c128 = std::complex<double>;
 double (*sum_f64)(const double*, int64_t) = nullptr;
 float (*sum_f32)(const float*, int64_t) = nullptr;
 
-template <class T>
-T load(const char* p) noexcept {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-template <class T>
-void store(char* p, T v) noexcept {
-  std::memcpy(p, &v, sizeof(T));
-}
 
 // Pairwise sum with a stride (the strided form of PairwiseSum), in type A.
 template <class A, class T>
@@ -257,25 +249,12 @@ int scan_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContex
 }
 
 template <class T>
-constexpr const char* name_of() {
-  if constexpr (std::is_same_v<T, bool>) return "bool";
-  else if constexpr (std::is_same_v<T, int8_t>) return "int8";
-  else if constexpr (std::is_same_v<T, int16_t>) return "int16";
-  else if constexpr (std::is_same_v<T, int32_t>) return "int32";
-  else if constexpr (std::is_same_v<T, int64_t>) return "int64";
-  else if constexpr (std::is_same_v<T, uint8_t>) return "uint8";
-  else if constexpr (std::is_same_v<T, uint16_t>) return "uint16";
-  else if constexpr (std::is_same_v<T, uint32_t>) return "uint32";
-  else if constexpr (std::is_same_v<T, uint64_t>) return "uint64";
-  else if constexpr (std::is_same_v<T, half>) return "float16";
-  else if constexpr (std::is_same_v<T, float>) return "float32";
-  else if constexpr (std::is_same_v<T, double>) return "float64";
-  else if constexpr (std::is_same_v<T, c64>) return "complex64";
-  else return "complex128";
+std::string_view name_of() {
+  return ndt::kind_name(detail::scalar_kind<T>());
 }
 
-std::string reduce_sig(const char* t, const char* u) { return fmt::format("(... * N * {}) -> ... * {}", t, u); }
-std::string core_sig(const char* t, const char* u) { return fmt::format("(... * N * {}) -> ... * N * {}", t, u); }
+std::string reduce_sig(std::string_view t, std::string_view u) { return fmt::format("(... * N * {}) -> ... * {}", t, u); }
+std::string core_sig(std::string_view t, std::string_view u) { return fmt::format("(... * N * {}) -> ... * N * {}", t, u); }
 
 // sum/prod/cumsum/cumprod accumulate NumPy-style: bool and signed ints in int64, unsigned
 // ints in uint64, floats and complex in their own type. Kernels in dispatch order.
@@ -297,7 +276,7 @@ void add_mean(Registry& r) {
 
 template <class T>
 void add_ordered(Registry& r) {
-  const char* t = name_of<T>();
+  std::string_view t = name_of<T>();
   r.add("min", reduce_sig(t, t), minmax_loop<T, false>, nullptr, nullptr, kernel_reduction);
   r.add("max", reduce_sig(t, t), minmax_loop<T, true>, nullptr, nullptr, kernel_reduction);
   r.add("any", reduce_sig(t, "bool"), anyall_loop<T, false>, nullptr, nullptr, kernel_reduction);
