@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ndt/match.hpp"
 #include "ndt/node.hpp"
 
@@ -150,9 +152,13 @@ const Resolution& resolve(const Function& function, std::span<const ndt::Type> d
                 fmt::format("{}() takes {} input{}, got {}", function.name(), function.nin(),
                             function.nin() == 1 ? "" : "s", dtypes.size()));
   Resolution r;
-  for (bool exact : {true, false})
-    for (const Kernel& k : function.kernels())
-      if (try_kernel(k, dtypes, exact, r)) return *cache.insert(dtypes, std::move(r));
+  for (const Kernel& k : function.kernels())
+    if (try_kernel(k, dtypes, true, r)) return *cache.insert(dtypes, std::move(r));
+  if (!function.bool_refusal().empty() && !dtypes.empty() &&
+      std::all_of(dtypes.begin(), dtypes.end(), [](const ndt::Type& t) { return t.kind() == ndt::Kind::Bool; }))
+    throw Error(ErrorCode::type, fmt::format("{}: {}", function.name(), function.bool_refusal()));
+  for (const Kernel& k : function.kernels())
+    if (try_kernel(k, dtypes, false, r)) return *cache.insert(dtypes, std::move(r));
 
   // Missing values: run a kernel of the values and propagate missingness by validity.
   bool any_option = false;

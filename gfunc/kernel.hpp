@@ -59,6 +59,10 @@ class PLURIBUS_API Function {
   // (min/max on an empty axis is an error).
   double identity() const noexcept { return identity_; }
   void set_identity(double identity) noexcept { identity_ = identity; }
+  // When every input is bool and no kernel takes bool as such, dispatch refuses the call
+  // with this message instead of promoting (NumPy refuses boolean subtract and negative).
+  const std::string& bool_refusal() const noexcept { return bool_refusal_; }
+  void set_bool_refusal(std::string message) { bool_refusal_ = std::move(message); }
 
   // Dispatch state (see dispatch.cpp); opaque here.
   struct Cache;
@@ -74,6 +78,7 @@ class PLURIBUS_API Function {
   int nin_ = -1;
   int nout_ = -1;
   double identity_;
+  std::string bool_refusal_;
   std::unique_ptr<Cache> cache_;
 };
 
@@ -95,6 +100,8 @@ class PLURIBUS_API Registry {
 
   // Sets the identity of a reduction (see Function::identity).
   void set_identity(std::string_view name, double identity);
+  // Refuses all-bool inputs of `name` with `message` (see Function::bool_refusal).
+  void set_bool_refusal(std::string_view name, std::string message);
 
   const Function* find(std::string_view name) const noexcept;
   const Function& get(std::string_view name) const;  // throws Error(lookup)

@@ -107,6 +107,17 @@ void Registry::set_identity(std::string_view name, double identity) {
   throw Error(ErrorCode::lookup, fmt::format("no function named '{}'", name));
 }
 
+void Registry::set_bool_refusal(std::string_view name, std::string message) {
+  std::unique_lock lock(mutex_);
+  for (Function* f : sorted_)
+    if (f->name() == name) {
+      f->set_bool_refusal(std::move(message));
+      f->cache().clear();
+      return;
+    }
+  throw Error(ErrorCode::lookup, fmt::format("no function named '{}'", name));
+}
+
 const Function* Registry::find(std::string_view name) const noexcept {
   std::shared_lock lock(mutex_);
   auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,

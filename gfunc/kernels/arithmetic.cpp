@@ -420,6 +420,7 @@ void register_arithmetic(Registry& r) {
 
   binaries<Subtract>(r, "subtract", Ints{});
   hot<Subtract>(r, "subtract", simd.subtract_f32, simd.subtract_f64);
+  r.set_bool_refusal("subtract", "boolean subtract is not supported (as in NumPy); use logical_xor or bitwise_xor");
 
   add_binary<Multiply, Bool>(r, "multiply");
   binaries<Multiply>(r, "multiply", Ints{});
@@ -438,6 +439,7 @@ void register_arithmetic(Registry& r) {
   binaries<Power>(r, "power", Complex{});
 
   signed_unaries<Negative>(r, "negative");
+  r.set_bool_refusal("negative", "boolean negative is not supported (as in NumPy); use logical_not or invert");
   signed_unaries<Positive>(r, "positive");
   signed_unaries<Sign>(r, "sign");
   add_unary<Absolute, Bool>(r, "absolute");

@@ -162,3 +162,20 @@ TEST_CASE("argmin/argmax and scans along an axis") {
   CHECK(cp[0].dtype == ndt::int64);
   CHECK(to_vector<int64_t>(cp[0]) == std::vector<int64_t>{1, 2, 6, 24});
 }
+
+TEST_CASE("dispatch: boolean subtract and negative are refused, as in NumPy; bool with int promotes") {
+  Arena arena;
+  Array<uint8_t> b(ndt::bool_, {2}, {1, 0});  // bool storage
+  BufferView bb[] = {b.view(), b.view()};
+  CHECK_THROWS_WITH_AS(call(fn("subtract"), bb, arena.options()), doctest::Contains("boolean subtract is not supported"),
+                       Error);
+  BufferView one[] = {b.view()};
+  CHECK_THROWS_WITH_AS(call(fn("negative"), one, arena.options()), doctest::Contains("boolean negative is not supported"),
+                       Error);
+  Array<int8_t> i(ndt::int8, {2}, {5, 5});
+  BufferView bi[] = {b.view(), i.view()};  // NumPy: bool - int8 is int8
+  auto r = call(fn("subtract"), bi, arena.options());
+  CHECK(r[0].dtype == ndt::int8);
+  CHECK(to_vector<int8_t>(r[0]) == std::vector<int8_t>{-4, -5});
+  CHECK(to_vector<uint8_t>(call(fn("add"), bb, arena.options())[0]) == std::vector<uint8_t>{1, 0});  // logical or
+}
