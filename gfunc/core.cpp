@@ -134,8 +134,8 @@ void run(const Function& f, const Resolution& res, Prepared& p, const CallOption
     LoopContext ctx{res.kernel->data, -1};
     int status = res.kernel->strided(args, dims.data(), steps.data(), &ctx);
     if (status != loop_ok) {
-      int64_t at = ctx.error_index >= 0 && ctx.error_index < dims[0] ? ctx.error_index : 0;
-      throw Error(status == loop_divide_by_zero ? ErrorCode::value : ErrorCode::value,
+      int64_t at = failing_index(ctx, dims[0]);
+      throw Error(ErrorCode::value,
                   fmt::format("{}: the kernel failed (status {}) at loop index {}", f.name(), status,
                               index_string(o * dims[0] + at, p.loop_shape)));
     }

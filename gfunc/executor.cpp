@@ -19,6 +19,10 @@ std::string index_string(int64_t flat, std::span<const int64_t> shape) {
   return fmt::format("[{}]", fmt::join(idx, ", "));
 }
 
+int64_t failing_index(const LoopContext& ctx, int64_t n) noexcept {
+  return ctx.error_index >= 0 && ctx.error_index < n ? ctx.error_index : 0;
+}
+
 void Runner::fail(int status, int arg, int64_t flat, const char* element) noexcept {
   try {
     while (error_lock.test_and_set(std::memory_order_acquire)) {
@@ -48,7 +52,7 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
     int64_t dims[1] = {n};
     int status = (contig ? contiguous : strided)(args, dims, steps, &ctx);
     if (status != loop_ok) {
-      int64_t at = ctx.error_index >= 0 && ctx.error_index < n ? ctx.error_index : 0;
+      int64_t at = failing_index(ctx, n);
       fail(status, -1, flat + at, nullptr);
     }
     return;
@@ -84,7 +88,7 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
         LoopContext cctx{cast[k].data, -1};
         int status = cast[k].loop(cargs, dims, csteps, &cctx);
         if (status != loop_ok) {
-          int64_t at = cctx.error_index >= 0 && cctx.error_index < m ? cctx.error_index : 0;
+          int64_t at = failing_index(cctx, m);
           fail(status, k, flat + done + at, p + at * step);
           return;
         }
@@ -106,7 +110,7 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
     ctx.error_index = -1;
     int status = strided(args, dims, ksteps, &ctx);
     if (status != loop_ok) {
-      int64_t at = ctx.error_index >= 0 && ctx.error_index < m ? ctx.error_index : 0;
+      int64_t at = failing_index(ctx, m);
       // A failure on a missing element is no failure: its value was a stand-in.
       if (!any_option || valid[at]) {
         fail(status, -1, flat + done + at, nullptr);
@@ -137,7 +141,7 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
         LoopContext cctx{cast[k].data, -1};
         int cstatus = cast[k].loop(cargs, dims, csteps, &cctx);
         if (cstatus != loop_ok) {
-          int64_t at = cctx.error_index >= 0 && cctx.error_index < m ? cctx.error_index : 0;
+          int64_t at = failing_index(cctx, m);
           fail(cstatus, k, flat + done + at, nullptr);
           return;
         }

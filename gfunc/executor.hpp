@@ -59,6 +59,9 @@ struct Runner {
   void fail(int status, int arg, int64_t flat, const char* element) noexcept;
 };
 
+// The iteration a failed loop names, or 0 when it named none (or one out of range).
+int64_t failing_index(const LoopContext& ctx, int64_t n) noexcept;
+
 // Unravels a flat C-order index into "[i, j, k]".
 std::string index_string(int64_t flat, std::span<const int64_t> shape);
 

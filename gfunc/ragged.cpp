@@ -148,11 +148,29 @@ struct Walk {
   }
 };
 
-void prepare(Walk& w, const Resolution& res, std::span<const BufferView> inputs) {
+void prepare(Walk& w, std::span<const BufferView> inputs) {
   for (const BufferView& b : inputs) w.ops.push_back(levels_of(w.f, b));
   w.nin = static_cast<int>(inputs.size());
   for (const Operand& op : w.ops) w.nlevels = std::max(w.nlevels, static_cast<int>(op.levels.size()));
-  (void)res;
+}
+
+// Runs the walk once every operand is in place. The runner sees scalars: the operands'
+// dtypes below their levels.
+void run(Walk& w, const Resolution& res) {
+  std::vector<BufferView> ins, outs;
+  std::vector<char*> ptrs;
+  for (int k = 0; k < static_cast<int>(w.ops.size()); ++k) {
+    (k < w.nin ? ins : outs).push_back(BufferView{w.ops[k].data, w.ops[k].scalar, {}, {}, false});
+    ptrs.push_back(w.ops[k].data);
+  }
+  setup_runner(w.runner, w.f, res, ins, outs);
+  if (w.nlevels == 0) {
+    std::vector<int64_t> steps(ptrs.size(), 0);
+    w.runner.run(ptrs.data(), steps.data(), 1, 0);
+    w.runner.rethrow_at("[]");
+    return;
+  }
+  w.visit(0, ptrs.data());
 }
 
 }  // namespace
@@ -161,36 +179,21 @@ void call_var(const Function& f, const Resolution& res, std::span<const BufferVi
               std::span<const BufferView> outputs, const CallOptions& options) {
   Runner runner;
   Walk w{f, runner, options, {}, 0, 0, false, {}};
-  prepare(w, res, inputs);
+  prepare(w, inputs);
   for (const BufferView& o : outputs) {
     w.ops.push_back(levels_of(f, o));
     if (static_cast<int>(w.ops.back().levels.size()) != w.nlevels)
       throw Error(ErrorCode::value, fmt::format("{}: an output has {} dims, the inputs {}", f.name(),
                                                 w.ops.back().levels.size(), w.nlevels));
   }
-  // The runner sees scalars: the operands' dtypes below their levels.
-  std::vector<BufferView> ins, outs;
-  for (int k = 0; k < static_cast<int>(w.ops.size()); ++k) {
-    BufferView v{w.ops[k].data, w.ops[k].scalar, {}, {}, false};
-    (k < w.nin ? ins : outs).push_back(v);
-  }
-  setup_runner(runner, f, res, ins, outs);
-  std::vector<char*> ptrs;
-  for (const Operand& op : w.ops) ptrs.push_back(op.data);
-  if (w.nlevels == 0) {
-    std::vector<int64_t> steps(ptrs.size(), 0);
-    runner.run(ptrs.data(), steps.data(), 1, 0);
-    runner.rethrow_at("[]");
-    return;
-  }
-  w.visit(0, ptrs.data());
+  run(w, res);
 }
 
 std::vector<Buffer> call_var_alloc(const Function& f, const Resolution& res, std::span<const BufferView> inputs,
                                    const CallOptions& options) {
   Runner runner;
   Walk w{f, runner, options, {}, 0, 0, true, {}};
-  prepare(w, res, inputs);
+  prepare(w, inputs);
   // Output levels: var where any input is var; fixed extents broadcast statically.
   std::vector<Level> levels(static_cast<std::size_t>(w.nlevels));
   for (int d = 0; d < w.nlevels; ++d) {
@@ -236,15 +239,7 @@ std::vector<Buffer> call_var_alloc(const Function& f, const Resolution& res, std
     op.scalar = res.out_dtypes[j];
     w.ops.push_back(std::move(op));
   }
-  std::vector<BufferView> ins, outv;
-  for (int k = 0; k < static_cast<int>(w.ops.size()); ++k) {
-    BufferView v{w.ops[k].data, w.ops[k].scalar, {}, {}, false};
-    (k < w.nin ? ins : outv).push_back(v);
-  }
-  setup_runner(runner, f, res, ins, outv);
-  std::vector<char*> ptrs;
-  for (const Operand& op : w.ops) ptrs.push_back(op.data);
-  w.visit(0, ptrs.data());
+  run(w, res);
   return outs;
 }
 
