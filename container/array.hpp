@@ -109,6 +109,9 @@ class PLURIBUS_API Array {
   static Array full(const ndt::Type& type, const Array& value);
   // [start, stop) by step, like np.arange; the dtype is int64 unless given.
   static Array arange(int64_t start, int64_t stop, int64_t step = 1, const ndt::Type& dtype = ndt::int64);
+  static Array arange(int start, int stop, int step = 1, const ndt::Type& dtype = ndt::int64) {
+    return arange(int64_t{start}, int64_t{stop}, int64_t{step}, dtype);
+  }
   static Array arange(double start, double stop, double step, const ndt::Type& dtype = ndt::float64);
   // `count` values from start to stop, like np.linspace (endpoint included when set).
   static Array linspace(double start, double stop, int64_t count, bool endpoint = true,

@@ -24,6 +24,9 @@ class PLURIBUS_API Memory {
   // Memory that belongs to someone else: `release` runs once when the last view goes away
   // (it may be empty for memory that outlives every array, such as static data).
   static std::shared_ptr<Memory> borrow(void* data, std::function<void()> release);
+  // Memory without a main block, for arrays whose blocks all come from allocate_extra
+  // (results of gfunc calls, arrays assembled from parts).
+  static std::shared_ptr<Memory> arena();
 
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;

@@ -518,6 +518,7 @@ void assign(const BufferView& to, const BufferView& from, uint32_t checks, const
   if (overlaps(from, to) && !same_elements(from, to)) src = temps.copy(from, from.dtype, options);
   Runner runner;
   runner.function = "assign";
+  runner.kernel_is_cast = true;
   runner.strided = loop.loop;
   runner.kernel_data = loop.data;
   runner.nin = 1;

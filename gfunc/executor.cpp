@@ -53,7 +53,10 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
     int status = (contig ? contiguous : strided)(args, dims, steps, &ctx);
     if (status != loop_ok) {
       int64_t at = failing_index(ctx, n);
-      fail(status, -1, flat + at, nullptr);
+      if (kernel_is_cast)
+        fail(status, 0, flat + at, ptrs[0] + at * steps[0]);
+      else
+        fail(status, -1, flat + at, nullptr);
     }
     return;
   }
@@ -177,6 +180,9 @@ void Runner::rethrow_at(const std::string& where) const {
       const char* what = error_status == loop_overflow ? "overflow" : error_status == loop_fractional
                                                                           ? "a fractional part"
                                                                           : "a loss of precision";
+      if (kernel_is_cast)
+        throw Error(ErrorCode::value, fmt::format("{}: casting {} at index {} to {} would cause {}", function,
+                                                  error_value, where, operand_dtype[1]->str(), what));
       if (error_arg >= 0)
         throw Error(ErrorCode::value, fmt::format("{}: casting operand {}{} at index {} would cause {}", function,
                                                   error_arg, value, where, what));

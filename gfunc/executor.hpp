@@ -44,6 +44,7 @@ struct Runner {
   std::atomic<int64_t> error_flat{INT64_MAX};
   int error_status = 0;
   int error_arg = -1;  // the cast operand that failed, or -1 for the kernel
+  bool kernel_is_cast = false;  // assign: the kernel is a cast of operand 0 into operand 1
   std::string error_value;
   std::atomic_flag error_lock = ATOMIC_FLAG_INIT;
 
