@@ -535,6 +535,197 @@ PLB_API plb_status plb_function_register(const char* name, const char* signature
                                          const void* kernel_data, uint32_t flags,
                                          const plb_function** out_function, plb_error* err);
 
+/* ===== Arrays ============================================================================
+ * A plb_array is a counted handle to an nd::Array: typed memory (owned by the library or
+ * borrowed from the caller) with a shape. Views (index, field, transpose, reshape, ...) are
+ * new handles that share the memory; the memory lives while any handle to it does.
+ * Every function returning a plb_array** gives a new reference: release it with
+ * plb_array_release. Handles are safe to use from several threads for reading; writes to
+ * the same elements need the caller's synchronisation. */
+typedef struct plb_array plb_array;
+
+/* Called once with `user` when borrowed memory is no longer used by any array. */
+typedef void (*plb_release_fn)(void* user);
+
+PLB_API plb_array* plb_array_retain(plb_array* array);
+PLB_API void plb_array_release(plb_array* array); /* NULL is a no-op */
+
+/* New C-contiguous arrays of a concrete datashape ("2 * 3 * float64", "var * string").
+ * empty: numbers uninitialised; strings, ragged dims and ?T start empty/missing. zeros:
+ * every byte zero. */
+PLB_API plb_status plb_array_empty(const plb_type* type, plb_array** out_array, plb_error* err);
+PLB_API plb_status plb_array_zeros(const plb_type* type, plb_array** out_array, plb_error* err);
+/* Arrays over the caller's memory: `ndim` leading fixed dims (extents and byte strides) over
+ * `dtype`. `release(release_user)` runs exactly once when the last handle and view is gone
+ * (release may be NULL). On failure release is NOT called: the memory stays the caller's. */
+PLB_API plb_status plb_array_from_pointer(void* data, const plb_type* dtype, int32_t ndim,
+                                          const int64_t* shape, const int64_t* strides,
+                                          bool readonly, plb_release_fn release,
+                                          void* release_user, plb_array** out_array,
+                                          plb_error* err);
+/* JSON text into a new array of `type` (NULL: the type discovered from the text). Errors
+ * name the JSON path ("$[3].amount: expected float64, got \"abc\"") or, for malformed JSON,
+ * the line and column (PLB_PARSE_ERROR). */
+PLB_API plb_status plb_array_from_json(const char* json, size_t length, const plb_type* type,
+                                       plb_array** out_array, plb_error* err);
+/* The datashape JSON text would be read as ("[[1, 2], [3]]" -> "2 * var * int64"). */
+PLB_API plb_status plb_json_discover(const char* json, size_t length, plb_type** out_type,
+                                     plb_error* err);
+
+/* Describes the array as a typed buffer: data, dtype, ndim, shape and byte strides, and the
+ * read-only flag. Everything in *out_buffer is borrowed from the handle and valid while it
+ * lives (retain the dtype to keep it longer). */
+PLB_API plb_status plb_array_buffer(const plb_array* array, plb_buffer* out_buffer,
+                                    plb_error* err);
+/* The whole datashape: the leading fixed dims (C-contiguous spelling; strides are in the
+ * buffer) over the dtype. A new reference. */
+PLB_API plb_status plb_array_type(const plb_array* array, plb_type** out_type, plb_error* err);
+/* The number of elements of the leading fixed dims (1 for ndim 0). */
+PLB_API plb_status plb_array_size(const plb_array* array, int64_t* out_size, plb_error* err);
+
+/* ----- views ----- */
+typedef enum plb_index_kind {
+  PLB_INDEX_INTEGER = 0, /* `integer`; negative counts from the end */
+  PLB_INDEX_SLICE = 1,   /* start:stop:step; has_start/has_stop false for an open end */
+  PLB_INDEX_ELLIPSIS = 2,
+  PLB_INDEX_NEWAXIS = 3,
+  PLB_INDEX_FIELD = 4    /* `field`: a record field name, NUL-terminated */
+} plb_index_kind;
+typedef struct plb_index {
+  plb_index_kind kind;
+  bool has_start;
+  bool has_stop;
+  int64_t integer;
+  int64_t start;
+  int64_t stop;
+  int64_t step; /* 0 is an error; 1 when zero-initialised fields are wanted: set it */
+  const char* field;
+} plb_index;
+/* NumPy's basic indexing, plus integers into ragged (var) dims and field names. An index out
+ * of range gives PLB_INDEX_ERROR naming the dim, the index and the extent. */
+PLB_API plb_status plb_array_index(const plb_array* array, int64_t nindices,
+                                   const plb_index* indices, plb_array** out_view,
+                                   plb_error* err);
+PLB_API plb_status plb_array_field(const plb_array* array, const char* name,
+                                   plb_array** out_view, plb_error* err);
+/* naxes == 0: reverse the dims. */
+PLB_API plb_status plb_array_transpose(const plb_array* array, int32_t naxes,
+                                       const int32_t* axes, plb_array** out_view,
+                                       plb_error* err);
+/* A view when the strides allow it, else a C-contiguous copy; one extent may be -1. */
+PLB_API plb_status plb_array_reshape(const plb_array* array, int32_t ndim, const int64_t* shape,
+                                     plb_array** out_array, plb_error* err);
+/* A read-only view with NumPy's broadcasting to `shape`. */
+PLB_API plb_status plb_array_broadcast_to(const plb_array* array, int32_t ndim,
+                                          const int64_t* shape, plb_array** out_view,
+                                          plb_error* err);
+/* naxes == 0: every extent-1 dim. */
+PLB_API plb_status plb_array_squeeze(const plb_array* array, int32_t naxes, const int32_t* axes,
+                                     plb_array** out_view, plb_error* err);
+
+/* ----- elements, copies, assignment ----- */
+/* The single element of a one-element array (any ndim) cast to `to` (a numeric dtype or
+ * bool) with the checks PLB_CAST_OVERFLOW | PLB_CAST_FRACTIONAL, written to `out` (to's
+ * size). A missing ?T value is PLB_VALUE_ERROR: test with plb_array_is_missing. */
+PLB_API plb_status plb_array_get(const plb_array* array, const plb_type* to, void* out,
+                                 plb_error* err);
+/* The element as text: a string's UTF-8 bytes, a number as its shortest spelling. Free
+ * *out_string with plb_string_free. */
+PLB_API plb_status plb_array_get_string(const plb_array* array, char** out_string,
+                                        plb_error* err);
+PLB_API plb_status plb_array_is_missing(const plb_array* array, bool* out_missing,
+                                        plb_error* err);
+/* Writes `value` (one element of type `from`, e.g. a double for float64) into every element
+ * of the array, cast with `checks`. */
+PLB_API plb_status plb_array_set(const plb_array* array, const plb_type* from,
+                                 const void* value, uint32_t checks, plb_error* err);
+PLB_API plb_status plb_array_set_string(const plb_array* array, const char* text,
+                                        size_t length, plb_error* err);
+/* Marks every element of a ?T array missing. */
+PLB_API plb_status plb_array_set_missing(const plb_array* array, plb_error* err);
+/* Copies `from` (broadcast to `to`'s shape, cast with `checks`) into `to`. Writing into a
+ * read-only array is PLB_VALUE_ERROR. */
+PLB_API plb_status plb_array_assign(const plb_array* to, const plb_array* from, uint32_t checks,
+                                    plb_error* err);
+/* A deep, C-contiguous copy (strings and ragged elements included). */
+PLB_API plb_status plb_array_copy(const plb_array* array, plb_array** out_array, plb_error* err);
+/* A C-contiguous copy cast to the element type `dtype` with `checks`. */
+PLB_API plb_status plb_array_astype(const plb_array* array, const plb_type* dtype,
+                                    uint32_t checks, plb_array** out_array, plb_error* err);
+
+/* ----- functions on arrays ----- */
+/* Options of plb_array_call, versioned like plb_call_options. */
+typedef struct plb_array_call_options {
+  size_t struct_size;
+  int32_t max_threads; /* 0: as the library decides; 1: the calling thread only */
+  bool has_axis;       /* one-core-dim functions: NumPy's gufunc axis= */
+  int32_t axis;
+  int64_t nout;                /* out=: the number of arrays in `out` (0: allocate results) */
+  plb_array* const* out;       /* borrowed; written in place */
+} plb_array_call_options;
+#define PLB_ARRAY_CALL_OPTIONS_INIT {sizeof(plb_array_call_options), 0, false, 0, 0, NULL}
+/* Calls the registered function `name` on `nargs` arrays. The results (the function's nout
+ * arrays: new references, or new references to the out= arrays) are written to
+ * out_results[0 .. *out_count - 1]; `capacity` is the room in out_results
+ * (PLB_INVALID_ARGUMENT when too small). */
+PLB_API plb_status plb_array_call(const char* name, int64_t nargs, plb_array* const* args,
+                                  const plb_array_call_options* options, int64_t capacity,
+                                  plb_array** out_results, int64_t* out_count, plb_error* err);
+/* A reduction (sum, prod, min, max, mean, any, all, argmin, argmax, ...) over the axes of
+ * `reduce_options` (NULL: every axis). `out` may be NULL (allocate) or an array to write. */
+PLB_API plb_status plb_array_reduce(const char* name, const plb_array* array,
+                                    const plb_reduce_options* reduce_options,
+                                    const plb_array* out, plb_array** out_result,
+                                    plb_error* err);
+
+/* ----- text ----- */
+/* JSON text of the array (missing values as null); free with plb_string_free. */
+PLB_API plb_status plb_array_to_json(const plb_array* array, char** out_json, plb_error* err);
+/* NumPy-like repr with the datashape ("array([1, 2], type='2 * int64')"), summarised
+ * with "..." for large arrays; and NumPy's str() ("[1 2]"). Free with plb_string_free. */
+PLB_API plb_status plb_array_repr(const plb_array* array, char** out_text, plb_error* err);
+PLB_API plb_status plb_array_to_string(const plb_array* array, char** out_text, plb_error* err);
+
+/* ----- interop ----- */
+/* DLPack (dlpack.h v1.x; the structs are declared by dlpack.h, only pointers pass here).
+ * Export: a new DLManagedTensorVersioned / DLManagedTensor sharing the array's memory; the
+ * consumer calls its deleter exactly once. Import takes ownership of the tensor on success
+ * only (its deleter runs when the last view is gone); on failure the caller still owns it. */
+struct DLManagedTensor;
+struct DLManagedTensorVersioned;
+PLB_API plb_status plb_array_to_dlpack_versioned(const plb_array* array,
+                                                 struct DLManagedTensorVersioned** out_tensor,
+                                                 plb_error* err);
+PLB_API plb_status plb_array_to_dlpack(const plb_array* array, struct DLManagedTensor** out_tensor,
+                                       plb_error* err);
+PLB_API plb_status plb_array_from_dlpack_versioned(struct DLManagedTensorVersioned* tensor,
+                                                   plb_array** out_array, plb_error* err);
+PLB_API plb_status plb_array_from_dlpack(struct DLManagedTensor* tensor, plb_array** out_array,
+                                         plb_error* err);
+/* The Arrow C Data Interface (the structs are declared by Arrow's abi.h). Export fills the
+ * caller's structs (release them with their release callbacks). Import moves the caller's
+ * structs (their release becomes NULL) on success only; the array keeps Arrow's buffers
+ * alive and releases them once, when the last view is gone. */
+struct ArrowSchema;
+struct ArrowArray;
+PLB_API plb_status plb_array_to_arrow(const plb_array* array, struct ArrowSchema* out_schema,
+                                      struct ArrowArray* out_array, plb_error* err);
+PLB_API plb_status plb_array_from_arrow(struct ArrowSchema* schema, struct ArrowArray* array,
+                                        plb_array** out_array, plb_error* err);
+
+/* ----- the data fabric: files and shared memory described by a datashape ----- */
+/* Maps `path` (from byte `offset`) as an array of `type` (concrete, without pointers:
+ * no strings or var dims). The file must hold offset + size bytes (PLB_VALUE_ERROR names
+ * both). writable = false gives a read-only array. */
+PLB_API plb_status plb_array_open_file(const char* path, const plb_type* type, bool writable,
+                                       int64_t offset, plb_array** out_array, plb_error* err);
+/* POSIX shared memory ("/name"): create (zero-filled, fails if it exists), open, unlink. */
+PLB_API plb_status plb_array_create_shared(const char* name, const plb_type* type,
+                                           plb_array** out_array, plb_error* err);
+PLB_API plb_status plb_array_open_shared(const char* name, const plb_type* type, bool writable,
+                                         plb_array** out_array, plb_error* err);
+PLB_API plb_status plb_shared_unlink(const char* name, plb_error* err);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
