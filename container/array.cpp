@@ -162,6 +162,29 @@ int64_t resolve_integer(int64_t i, int64_t extent, int dim) {
   return j;
 }
 
+// A short list of extents or strides that stays off the heap for up to 16 dims.
+class DimList {
+ public:
+  void push_back(int64_t v) {
+    if (size_ < inline_.size()) {
+      inline_[size_++] = v;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_.begin(), inline_.end());
+    heap_.push_back(v);
+    ++size_;
+  }
+  bool empty() const noexcept { return size_ == 0; }
+  std::span<const int64_t> span() const noexcept {
+    return {heap_.empty() ? inline_.data() : heap_.data(), size_};
+  }
+
+ private:
+  std::array<int64_t, 16> inline_;
+  std::vector<int64_t> heap_;
+  std::size_t size_ = 0;
+};
+
 bool consumes_dim(const Index& index) {
   return std::holds_alternative<int64_t>(index.value()) || std::holds_alternative<Slice>(index.value());
 }
@@ -200,7 +223,7 @@ Array Array::operator()(std::span<const Index> indices) const {
     ellipses += std::holds_alternative<Ellipsis>(index.value());
   }
   if (ellipses > 1) throw Error(ErrorCode::index, "an index can only have a single ellipsis ('...')");
-  std::vector<int64_t> new_shape, new_strides;
+  DimList new_shape, new_strides;
   char* data = data_;
   int dim = 0;
   std::size_t k = 0;
@@ -239,7 +262,7 @@ Array Array::operator()(std::span<const Index> indices) const {
     new_shape.push_back(this->shape()[static_cast<std::size_t>(dim)]);
     new_strides.push_back(this->strides()[static_cast<std::size_t>(dim)]);
   }
-  Array result = ArrayBuilder::make(memory_, data, dtype_, new_shape, new_strides, readonly_);
+  Array result = ArrayBuilder::make(memory_, data, dtype_, new_shape.span(), new_strides.span(), readonly_);
   if (k == indices.size()) return result;
   if (const std::string* name = std::get_if<std::string>(&indices[k].value()))
     return result.field(*name)(indices.subspan(k + 1));

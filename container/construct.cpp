@@ -31,6 +31,36 @@ Split split(const ndt::Type& type) {
 }
 
 Array allocate(const ndt::Type& type, bool zero) {
+  if (type && type.kind() != ndt::Kind::FixedDim && type.is_scalar() && type.is_concrete()) {
+    // A scalar dtype: no arrmeta to compute.
+    zero = zero || element::has_references(type);
+    auto memory = Memory::allocate(type.size(), std::max<int64_t>(type.align(), 1), zero);
+    char* data = memory->data();
+    return ArrayBuilder::make(std::move(memory), data, type, {}, {}, false);
+  }
+  if (type && type.is_concrete() && type.ndim() <= Array::kInlineDims) {
+    // Up to kInlineDims fixed dims: arrmeta on the stack.
+    int64_t shape[Array::kInlineDims], strides[Array::kInlineDims];
+    int nd = 0;
+    const ndt::Type* t = &type;
+    while (t->kind() == ndt::Kind::FixedDim) {
+      shape[nd++] = t->shape();
+      t = &t->child();
+    }
+    const int64_t itemsize = t->size();
+    // C-contiguous strides as gfunc::contiguous_strides gives them (extent 0 counts as 1).
+    int64_t step = itemsize, bytes = itemsize;
+    for (int i = nd; i-- > 0;) {
+      strides[i] = step;
+      step = ndt::detail::checked_mul(step, std::max<int64_t>(shape[i], 1), "array size");
+      bytes = ndt::detail::checked_mul(bytes, shape[i], "array size");
+    }
+    zero = zero || element::has_references(*t) || element::has_option(*t);
+    auto memory = Memory::allocate(bytes, std::max<int64_t>(t->align(), 1), zero);
+    char* data = memory->data();
+    return ArrayBuilder::make(std::move(memory), data, *t, std::span<const int64_t>(shape, static_cast<std::size_t>(nd)),
+                              std::span<const int64_t>(strides, static_cast<std::size_t>(nd)), false);
+  }
   Split s = split(type);
   int64_t count = gfunc::element_count(s.shape);
   int64_t bytes = ndt::detail::checked_mul(count, s.dtype.size(), "array size");

@@ -26,25 +26,35 @@ void* aligned_block(int64_t size, int64_t align) {
 
 }  // namespace
 
+namespace {
+struct Shared : Memory {};  // make_shared needs a public constructor
+}  // namespace
+
 std::shared_ptr<Memory> Memory::allocate(int64_t size, int64_t align, bool zero) {
-  std::shared_ptr<Memory> m(new Memory());
-  void* p = aligned_block(size, align);
-  m->blocks_.push_back({p, std::max<std::size_t>(static_cast<std::size_t>(align), kMinAlign)});
+  std::shared_ptr<Memory> m = std::make_shared<Shared>();
+  void* p;
+  if (size >= 0 && size <= static_cast<int64_t>(sizeof(inline_)) && align > 0 && align <= 16 && (align & (align - 1)) == 0) {
+    p = m->inline_;
+  } else {
+    p = aligned_block(size, align);
+    m->main_ = {p, std::max<std::size_t>(static_cast<std::size_t>(align), kMinAlign)};
+  }
   m->data_ = static_cast<char*>(p);
   if (zero && size > 0) std::memset(p, 0, static_cast<std::size_t>(size));
   return m;
 }
 
 std::shared_ptr<Memory> Memory::borrow(void* data, std::function<void()> release) {
-  std::shared_ptr<Memory> m(new Memory());
+  std::shared_ptr<Memory> m = std::make_shared<Shared>();
   m->data_ = static_cast<char*>(data);
   m->release_ = std::move(release);
   return m;
 }
 
-std::shared_ptr<Memory> Memory::arena() { return std::shared_ptr<Memory>(new Memory()); }
+std::shared_ptr<Memory> Memory::arena() { return std::make_shared<Shared>(); }
 
 Memory::~Memory() {
+  if (main_.pointer) ::operator delete(main_.pointer, std::align_val_t(main_.align));
   for (const Block& b : blocks_) {
     if (b.align == 0)
       std::free(b.pointer);
@@ -60,8 +70,9 @@ char* Memory::allocate_extra(int64_t size, int64_t align) {
   std::lock_guard lock(mutex_);
   std::size_t n = static_cast<std::size_t>(size);
   std::size_t a = static_cast<std::size_t>(align);
-  // The first small request gets a block of its own: a one-element result needs no chunk.
-  if (n <= kChunkSize / 8 && a <= kMinAlign && !blocks_.empty()) {
+  // An arena's first small request gets a block of its own: a one-element result needs
+  // no chunk.
+  if (n <= kChunkSize / 8 && a <= kMinAlign && (data_ != nullptr || !blocks_.empty())) {
     std::size_t pad = (a - reinterpret_cast<std::uintptr_t>(chunk_) % a) % a;
     if (chunk_ == nullptr || pad + n > chunk_left_) {
       void* p = aligned_block(kChunkSize, kMinAlign);

@@ -41,8 +41,10 @@ class PLURIBUS_API Memory {
   // Takes ownership of a std::malloc block (strings written by gfunc's casts).
   void adopt_malloc(void* block);
 
- private:
+ protected:
   Memory() = default;
+
+ private:
   struct Block {
     void* pointer;
     std::size_t align;  // 0: std::malloc'ed
@@ -50,7 +52,10 @@ class PLURIBUS_API Memory {
   char* data_ = nullptr;
   std::function<void()> release_;
   std::mutex mutex_;
-  std::vector<Block> blocks_;  // owned blocks, the main one first when owned
+  Block main_{nullptr, 0};     // the owned main block (when not inline or borrowed)
+  std::vector<Block> blocks_;  // owned extra blocks
+  // Small arrays (scalars) live inside the Memory itself: one allocation in all.
+  alignas(16) char inline_[32];
   char* chunk_ = nullptr;      // the current chunk for small extra requests
   std::size_t chunk_left_ = 0;
 };
