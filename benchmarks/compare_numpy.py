@@ -3,7 +3,10 @@
 work, measured in one run on this machine. Prints ns per element for both, the ratio
 NumPy time / Pluribus time, and the issue's target for that ratio.
 
-    /usr/bin/python3 benchmarks/compare_numpy.py [build/benchmarks/bench_gfunc]
+    /usr/bin/python3 benchmarks/compare_numpy.py [build/benchmarks/bench_gfunc [build/benchmarks/bench_array]]
+
+The nd::Array rows (copy, astype, transpose-copy of 3000 x 3000 float64; creating arrays
+and views) come from bench_array, which sits beside bench_gfunc unless given.
 """
 import json
 import os
@@ -69,6 +72,18 @@ def numpy_figures():
     ma, mb = grid(k * k, -1, 1, np.float64).reshape(k, k), grid(k * k, -1, 1, np.float64).reshape(k, k)
     mc = np.empty((k, k))
     f["matmul_f64_512"] = numpy_ns(lambda: np.matmul(ma, mb, out=mc), 1, repeat=3)  # ns per call
+    del ma, mb, mc
+    m = 3000
+    wide = grid(m * 2 * m, 0, 1, np.float64).reshape(m, 2 * m)
+    every_other, dst = wide[:, ::2], np.empty((m, m))
+    f["copy_strided"] = numpy_ns(lambda: np.copyto(dst, every_other), m * m, repeat=5)
+    del wide, every_other, dst
+    sq = grid(m * m, 0, 1, np.float64).reshape(m, m)
+    f["astype_f64_f32"] = numpy_ns(lambda: sq.astype(np.float32), m * m, repeat=5)
+    f["transpose_copy"] = numpy_ns(lambda: np.ascontiguousarray(sq.T), m * m, repeat=5)
+    one = np.ones((4, 4))
+    f["create_one_element"] = numpy_ns(lambda: np.empty(1), 1)
+    f["view_index"] = numpy_ns(lambda: one[1], 1)
     return f
 
 
@@ -82,6 +97,8 @@ def pluribus_figures(binary):
             continue
         if "elements" in b:
             res[b["name"]] = 1e9 / b["elements"]
+        elif "items_per_second" in b:
+            res[b["name"]] = 1e9 / b["items_per_second"]
         else:
             unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
             res[b["name"]] = b["real_time"] * unit
@@ -111,15 +128,23 @@ ROWS = [
     ("less float64 1e7", "less_f64", "BM_binary/less_f64/10000000/1/real_time", 1.0),
     ("1-element add (C++ call_into vs np.add)", "add_one_element", "BM_add_one_element", None),
     ("matmul float64 512 (ns per call)", "matmul_f64_512", "BM_matmul_f64/512/1/real_time", 4.0),
+    ("strided copy 3000x3000 f64 (np.copyto)", "copy_strided", "BM_copy_strided/real_time", 1.0),
+    ("astype f64->f32 3000x3000", "astype_f64_f32", "BM_astype_f64_f32/real_time", 1.0),
+    ("transpose copy 3000x3000 f64", "transpose_copy", "BM_transpose_copy/real_time", 1.0),
+    ("create 1-element array (C++ vs np.empty)", "create_one_element", "BM_create_one_element", None),
+    ("view a[1] (C++ vs Python a[1])", "view_index", "BM_view_index", None),
 ]
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build", "benchmarks", "bench_gfunc")
-    print(f"NumPy {np.__version__}; Pluribus: {binary}")
+    arrays = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(binary), "bench_array")
+    print(f"NumPy {np.__version__}; Pluribus: {binary}, {arrays}")
     npf = numpy_figures()
     plf = pluribus_figures(binary)
+    if os.path.exists(arrays):
+        plf.update(pluribus_figures(arrays))
     print(f"{'work':44} {'NumPy ns':>10} {'Pluribus ns':>12} {'ratio':>7} {'target':>7}")
     for label, nk, pk, target in ROWS:
         p = plf.get(pk)
@@ -132,6 +157,7 @@ def main():
         tgt = "" if target is None else f"{target:.1f}x"
         print(f"{label:44} {n:10.3f} {p:12.3f} {ratio:6.2f}x {tgt:>7}{mark}")
     print("(1-element add: the C++ dispatch target is <= 50 ns absolute; NumPy's figure is from Python.)")
+    print("(creating a 1-element array and a view: the C++ targets are <= 100 ns absolute.)")
 
 
 if __name__ == "__main__":

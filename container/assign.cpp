@@ -52,6 +52,10 @@ void assign_strings(const Array& to, const Array& from, uint32_t checks) {
 
 void assign_same(const Array& to, const Array& from) {
   if (!element::has_references(to.dtype())) {
+    const bool shared = from.memory() == to.memory() || from.memory()->data() == to.memory()->data();
+    if (!shared && to.size() >= 4096 &&
+        element::copy_tiled(to.dtype().size(), to.shape(), to.data(), to.strides(), from.data(), from.strides()))
+      return;
     gfunc::assign(to.writable_view(), from.view());
     return;
   }

@@ -98,6 +98,12 @@ void for_each2(std::span<const int64_t> shape, char* x, std::span<const int64_t>
   }
 }
 
+// Copies elements of `itemsize` bytes (1, 2, 4, 8 or 16) between two non-overlapping layouts
+// of one shape by tiles when the destination's last dim is contiguous and the source's
+// second-to-last is (a transpose made contiguous). False, copying nothing, otherwise.
+bool copy_tiled(int64_t itemsize, std::span<const int64_t> shape, char* dst, std::span<const int64_t> dst_strides,
+                const char* src, std::span<const int64_t> src_strides);
+
 // Copies one element of `dtype` from src to dst. What strings and ragged elements point to
 // is copied into `memory` (src and dst may be the same slot only when dtype has no references).
 void deep_copy(const ndt::Type& dtype, char* dst, const char* src, Memory& memory);

@@ -181,6 +181,15 @@ TEST_CASE("array: transpose, broadcast_to, reshape, squeeze") {
   CHECK(ints(s) == std::vector<int64_t>{0, 3, 6, 9});
   CHECK_THROWS_AS(a.reshape({4, -1}), Error);
   CHECK_THROWS_AS(a.reshape({-1, -1}), Error);
+  // A large transpose made contiguous (copied in tiles) and a 3-D one with an outer dim.
+  Array big = Array::arange(0, 100 * 70).reshape({100, 70});
+  Array bt = big.transpose().copy();
+  CHECK(bt.is_c_contiguous());
+  CHECK(bt(69, 99).as<int64_t>() == 99 * 70 + 69);
+  CHECK(bt(5, 3).as<int64_t>() == 3 * 70 + 5);
+  Array cube = Array::arange(0, 3 * 50 * 90, 1, ndt::int16).reshape({3, 50, 90}).transpose({0, 2, 1}).copy();
+  CHECK(cube(2, 89, 49).as<int64_t>() == 2 * 4500 + 49 * 90 + 89);
+  CHECK(cube(1, 7, 11).as<int64_t>() == 4500 + 11 * 90 + 7);
   Array q = Array::zeros(ndt::parse("1 * 3 * 1 * int8"));
   CHECK(vec(q.squeeze().shape()) == std::vector<int64_t>{3});
   const int axis[1] = {2};
