@@ -1,0 +1,377 @@
+/* buffer.c: zero-copy exchange of pluribus.Array memory — the buffer protocol both ways,
+ * NumPy's __array_interface__, and DLPack capsules both ways. */
+#include "module.h"
+
+#include <string.h>
+
+/* DLPack's ABI (dlpack.h v1.0), declared here under DLPack's own guard: the extension
+ * includes no header of the project besides pluribus.h, and only the deleter of a
+ * capsule that nobody consumed is called here. */
+#ifndef DLPACK_DLPACK_H_
+typedef struct {
+  int32_t device_type;
+  int32_t device_id;
+} DLDevice;
+typedef struct {
+  uint8_t code;
+  uint8_t bits;
+  uint16_t lanes;
+} DLDataType;
+typedef struct {
+  void* data;
+  DLDevice device;
+  int32_t ndim;
+  DLDataType dtype;
+  int64_t* shape;
+  int64_t* strides;
+  uint64_t byte_offset;
+} DLTensor;
+typedef struct DLManagedTensor {
+  DLTensor dl_tensor;
+  void* manager_ctx;
+  void (*deleter)(struct DLManagedTensor* self);
+} DLManagedTensor;
+typedef struct {
+  uint32_t major;
+  uint32_t minor;
+} DLPackVersion;
+typedef struct DLManagedTensorVersioned {
+  DLPackVersion version;
+  void* manager_ctx;
+  void (*deleter)(struct DLManagedTensorVersioned* self);
+  uint64_t flags;
+  DLTensor dl_tensor;
+} DLManagedTensorVersioned;
+#endif
+
+enum { DLPACK_CPU = 1 };
+
+_Static_assert(sizeof(Py_ssize_t) == sizeof(int64_t),
+               "Py_buffer shape/strides alias plb_buffer's int64_t arrays");
+
+const char* plbpy_array_format(ArrayObject* self) {
+  if (self->format == NULL) {
+    plb_status status = plb_type_to_pep3118(self->buffer.dtype, &self->format, plbpy_error());
+    if (status != PLB_OK) {
+      PyErr_Format(PyExc_BufferError, "a %s array has no buffer: %s",
+                   plb_status_name(status), plb_error_message(plbpy_error()));
+      return NULL;
+    }
+  }
+  return self->format;
+}
+
+int64_t plbpy_array_itemsize(ArrayObject* self) {
+  if (self->itemsize < 0) {
+    plb_status status = plb_type_size(self->buffer.dtype, &self->itemsize, plbpy_error());
+    if (status != PLB_OK) {
+      self->itemsize = -1;
+      plbpy_raise(status, plbpy_error());
+    }
+  }
+  return self->itemsize;
+}
+
+static bool is_contiguous(const plb_buffer* buffer, int64_t itemsize, bool fortran) {
+  int64_t expected = itemsize;
+  for (int32_t k = 0; k < buffer->ndim; ++k) {
+    int32_t dim = fortran ? k : buffer->ndim - 1 - k;
+    if (buffer->shape[dim] == 0) return true;
+    if (buffer->shape[dim] != 1 && buffer->strides[dim] != expected) return false;
+    expected *= buffer->shape[dim];
+  }
+  return true;
+}
+
+/* The exporter is the Array object: Py_buffer.obj holds it, and with it the plb_array
+ * handle, so the memory outlives every consumer (NumPy keeps the memoryview as base). */
+static int array_getbuffer(ArrayObject* self, Py_buffer* view, int flags) {
+  const plb_buffer* buffer = &self->buffer;
+  if ((flags & PyBUF_WRITABLE) == PyBUF_WRITABLE && buffer->readonly) {
+    PyErr_SetString(PyExc_BufferError, "the array is read-only");
+    return -1;
+  }
+  const char* format = plbpy_array_format(self);
+  if (format == NULL) return -1;
+  int64_t itemsize = plbpy_array_itemsize(self);
+  if (itemsize < 0) return -1;
+  bool c_contiguous = is_contiguous(buffer, itemsize, false);
+  if ((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS && !c_contiguous) {
+    PyErr_SetString(PyExc_BufferError, "the array is not C-contiguous");
+    return -1;
+  }
+  if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS &&
+      !is_contiguous(buffer, itemsize, true)) {
+    PyErr_SetString(PyExc_BufferError, "the array is not Fortran-contiguous");
+    return -1;
+  }
+  if ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS && !c_contiguous &&
+      !is_contiguous(buffer, itemsize, true)) {
+    PyErr_SetString(PyExc_BufferError, "the array is not contiguous");
+    return -1;
+  }
+  if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !c_contiguous) {
+    PyErr_SetString(PyExc_BufferError, "the array is not C-contiguous (strides required)");
+    return -1;
+  }
+  int64_t count = 1;
+  for (int32_t k = 0; k < buffer->ndim; ++k) count *= buffer->shape[k];
+  view->buf = buffer->data;
+  view->obj = Py_NewRef((PyObject*)self);
+  view->len = (Py_ssize_t)(count * itemsize);
+  view->itemsize = (Py_ssize_t)itemsize;
+  view->readonly = buffer->readonly;
+  view->ndim = buffer->ndim;
+  view->format = (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? (char*)format : NULL;
+  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? (Py_ssize_t*)buffer->shape : NULL;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? (Py_ssize_t*)buffer->strides : NULL;
+  view->suboffsets = NULL;
+  view->internal = NULL;
+  return 0;
+}
+
+PyBufferProcs plbpy_array_as_buffer = {
+    .bf_getbuffer = (getbufferproc)array_getbuffer,
+    .bf_releasebuffer = NULL,
+};
+
+/* ----- arrays over other objects' buffers ----- */
+
+/* The release callback of memory borrowed from a Python buffer: it may run on any thread
+ * (the last view can die inside a call without the GIL), so it takes the GIL. */
+static void release_python_buffer(void* user) {
+  if (!Py_IsInitialized()) return; /* the interpreter is gone: nothing left to release */
+  PyGILState_STATE state = PyGILState_Ensure();
+  Py_buffer* view = user;
+  PyBuffer_Release(view);
+  PyMem_RawFree(view);
+  PyGILState_Release(state);
+}
+
+PyObject* plbpy_array_from_buffer(PyObject* object) {
+  if (!PyObject_CheckBuffer(object)) return NULL;
+  Py_buffer* view = PyMem_RawMalloc(sizeof(Py_buffer));
+  if (view == NULL) return PyErr_NoMemory();
+  if (PyObject_GetBuffer(object, view, PyBUF_RECORDS_RO) < 0) {
+    PyMem_RawFree(view);
+    return NULL;
+  }
+  plb_error* err = plbpy_error();
+  const char* format = view->format != NULL ? view->format : "B";
+  plb_type* dtype = NULL;
+  plb_status status = plb_type_from_pep3118(format, PLB_NUL_TERMINATED, &dtype, err);
+  int64_t shape[64];
+  int64_t strides[64];
+  if (status == PLB_OK && view->ndim > 64) {
+    PyBuffer_Release(view);
+    PyMem_RawFree(view);
+    plb_type_release(dtype);
+    PyErr_SetString(PyExc_ValueError, "too many dimensions (at most 64)");
+    return NULL;
+  }
+  for (int i = 0; i < view->ndim; ++i) {
+    shape[i] = view->shape[i];
+    strides[i] = view->strides != NULL ? view->strides[i] : 0;
+  }
+  if (view->strides == NULL && view->ndim > 0) { /* C-contiguous */
+    int64_t stride = view->itemsize;
+    for (int i = view->ndim - 1; i >= 0; --i) {
+      strides[i] = stride;
+      stride *= shape[i];
+    }
+  }
+  plb_array* array = NULL;
+  if (status == PLB_OK)
+    status = plb_array_from_pointer(view->buf, dtype, view->ndim, shape, strides,
+                                    view->readonly != 0, release_python_buffer, view, &array,
+                                    err);
+  plb_type_release(dtype);
+  if (status != PLB_OK) { /* the callback was not called: the view is still ours */
+    PyBuffer_Release(view);
+    PyMem_RawFree(view);
+    return plbpy_raise(status, err);
+  }
+  return plbpy_array_wrap(array);
+}
+
+PyObject* plbpy_asarray(PyObject* module, PyObject* object) {
+  (void)module;
+  return plbpy_array_from_object(object, NULL);
+}
+
+/* ----- NumPy's __array_interface__ (version 3) ----- */
+
+PyObject* plbpy_array_interface(ArrayObject* self, void* closure) {
+  (void)closure;
+  plb_error* err = plbpy_error();
+  char* typestr = NULL;
+  plb_status status = plb_type_to_numpy(self->buffer.dtype, &typestr, err);
+  if (status != PLB_OK) {
+    /* Not an attribute NumPy can use: AttributeError makes NumPy try other protocols. */
+    PyErr_Format(PyExc_AttributeError, "__array_interface__: %s", plb_error_message(err));
+    return NULL;
+  }
+  PyObject* descr = NULL;
+  char* descr_text = NULL;
+  if (plb_type_to_numpy_descr(self->buffer.dtype, &descr_text, err) == PLB_OK) {
+    PyObject* literal_eval = plbpy_import("ast", "literal_eval");
+    if (literal_eval != NULL) descr = PyObject_CallFunction(literal_eval, "s", descr_text);
+    Py_XDECREF(literal_eval);
+    plb_string_free(descr_text);
+    if (descr == NULL) {
+      plb_string_free(typestr);
+      return NULL;
+    }
+  }
+  PyObject* shape = PyTuple_New(self->buffer.ndim);
+  PyObject* strides = PyTuple_New(self->buffer.ndim);
+  for (int32_t k = 0; shape != NULL && strides != NULL && k < self->buffer.ndim; ++k) {
+    PyTuple_SET_ITEM(shape, k, PyLong_FromLongLong(self->buffer.shape[k]));
+    PyTuple_SET_ITEM(strides, k, PyLong_FromLongLong(self->buffer.strides[k]));
+  }
+  PyObject* result = NULL;
+  if (shape != NULL && strides != NULL && !PyErr_Occurred()) {
+    result = Py_BuildValue("{s:N,s:s,s:(N,O),s:N,s:i}", "shape", shape, "typestr", typestr,
+                           "data", PyLong_FromVoidPtr(self->buffer.data),
+                           self->buffer.readonly ? Py_True : Py_False, "strides", strides,
+                           "version", 3);
+    shape = strides = NULL;
+  }
+  Py_XDECREF(shape);
+  Py_XDECREF(strides);
+  plb_string_free(typestr);
+  if (result != NULL && descr != NULL && PyDict_SetItemString(result, "descr", descr) < 0)
+    Py_CLEAR(result);
+  Py_XDECREF(descr);
+  return result;
+}
+
+/* ----- DLPack ----- */
+
+static void dlpack_capsule_destructor(PyObject* capsule) {
+  /* A consumer renames the capsule ("used_dltensor"); an unconsumed tensor is ours. */
+  if (PyCapsule_IsValid(capsule, "dltensor")) {
+    DLManagedTensor* tensor = PyCapsule_GetPointer(capsule, "dltensor");
+    if (tensor->deleter != NULL) tensor->deleter(tensor);
+  }
+}
+
+static void dlpack_versioned_capsule_destructor(PyObject* capsule) {
+  if (PyCapsule_IsValid(capsule, "dltensor_versioned")) {
+    DLManagedTensorVersioned* tensor = PyCapsule_GetPointer(capsule, "dltensor_versioned");
+    if (tensor->deleter != NULL) tensor->deleter(tensor);
+  }
+}
+
+PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_t nargs,
+                             PyObject* kwnames) {
+  if (nargs != 0) {
+    PyErr_SetString(PyExc_TypeError, "__dlpack__() takes keyword arguments only");
+    return NULL;
+  }
+  PyObject* max_version = Py_None;
+  PyObject* dl_device = Py_None;
+  PyObject* copy = Py_None;
+  Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t i = 0; i < nkw; ++i) {
+    const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, i));
+    if (key == NULL) return NULL;
+    if (strcmp(key, "max_version") == 0) max_version = args[i];
+    else if (strcmp(key, "dl_device") == 0) dl_device = args[i];
+    else if (strcmp(key, "copy") == 0) copy = args[i];
+    else if (strcmp(key, "stream") != 0) {
+      PyErr_Format(PyExc_TypeError, "__dlpack__() got an unexpected keyword argument '%s'", key);
+      return NULL;
+    }
+  }
+  if (copy == Py_True) {
+    PyErr_SetString(PyExc_BufferError, "__dlpack__: copy=True is not supported");
+    return NULL;
+  }
+  if (dl_device != Py_None) {
+    int device_type = 0, device_id = 0;
+    if (!PyArg_ParseTuple(dl_device, "ii", &device_type, &device_id)) return NULL;
+    if (device_type != DLPACK_CPU || device_id != 0) {
+      PyErr_SetString(PyExc_BufferError, "__dlpack__: the array is on the CPU");
+      return NULL;
+    }
+  }
+  long major = 0;
+  if (max_version != Py_None) {
+    PyObject* first = PySequence_GetItem(max_version, 0);
+    if (first == NULL) return NULL;
+    major = PyLong_AsLong(first);
+    Py_DECREF(first);
+    if (major == -1 && PyErr_Occurred()) return NULL;
+  }
+  plb_error* err = plbpy_error();
+  plb_status status;
+  if (major >= 1) {
+    struct DLManagedTensorVersioned* tensor = NULL;
+    status = plb_array_to_dlpack_versioned(self->array, &tensor, err);
+    if (status != PLB_OK) return plbpy_raise(status, err);
+    PyObject* capsule =
+        PyCapsule_New(tensor, "dltensor_versioned", dlpack_versioned_capsule_destructor);
+    if (capsule == NULL) tensor->deleter(tensor);
+    return capsule;
+  }
+  struct DLManagedTensor* tensor = NULL;
+  status = plb_array_to_dlpack(self->array, &tensor, err);
+  if (status != PLB_OK) return plbpy_raise(status, err);
+  PyObject* capsule = PyCapsule_New(tensor, "dltensor", dlpack_capsule_destructor);
+  if (capsule == NULL) tensor->deleter(tensor);
+  return capsule;
+}
+
+PyObject* plbpy_array_dlpack_device(ArrayObject* self, PyObject* unused) {
+  (void)self;
+  (void)unused;
+  return Py_BuildValue("(ii)", DLPACK_CPU, 0);
+}
+
+/* A capsule, or an exporter's __dlpack__() (asking for a versioned tensor first). */
+static PyObject* dlpack_capsule(PyObject* object) {
+  if (PyCapsule_CheckExact(object)) return Py_NewRef(object);
+  PyObject* method = PyObject_GetAttrString(object, "__dlpack__");
+  if (method == NULL) return NULL;
+  PyObject* kwargs = Py_BuildValue("{s:(ii)}", "max_version", 1, 0);
+  PyObject* empty = PyTuple_New(0);
+  PyObject* capsule = kwargs != NULL && empty != NULL ? PyObject_Call(method, empty, kwargs)
+                                                      : NULL;
+  if (capsule == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+    /* An exporter older than DLPack 1.0 (NumPy < 2) takes no max_version. */
+    PyErr_Clear();
+    capsule = PyObject_CallNoArgs(method);
+  }
+  Py_XDECREF(kwargs);
+  Py_XDECREF(empty);
+  Py_DECREF(method);
+  return capsule;
+}
+
+PyObject* plbpy_from_dlpack(PyObject* module, PyObject* object) {
+  (void)module;
+  if (PyObject_TypeCheck(object, &plbpy_ArrayType)) return Py_NewRef(object);
+  PyObject* capsule = dlpack_capsule(object);
+  if (capsule == NULL) return NULL;
+  plb_error* err = plbpy_error();
+  plb_array* array = NULL;
+  plb_status status;
+  if (PyCapsule_IsValid(capsule, "dltensor_versioned")) {
+    /* The library takes the tensor on success only; then the capsule is "used". */
+    status = plb_array_from_dlpack_versioned(PyCapsule_GetPointer(capsule, "dltensor_versioned"),
+                                             &array, err);
+    if (status == PLB_OK) PyCapsule_SetName(capsule, "used_dltensor_versioned");
+  } else if (PyCapsule_IsValid(capsule, "dltensor")) {
+    status = plb_array_from_dlpack(PyCapsule_GetPointer(capsule, "dltensor"), &array, err);
+    if (status == PLB_OK) PyCapsule_SetName(capsule, "used_dltensor");
+  } else {
+    Py_DECREF(capsule);
+    PyErr_SetString(PyExc_ValueError,
+                    "from_dlpack: expected a 'dltensor' or 'dltensor_versioned' capsule "
+                    "(it may have been consumed already)");
+    return NULL;
+  }
+  Py_DECREF(capsule);
+  return status == PLB_OK ? plbpy_array_wrap(array) : plbpy_raise(status, err);
+}

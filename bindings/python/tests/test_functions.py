@@ -1,0 +1,159 @@
+# Registered functions as pluribus.<name>: every one is exposed; results, axis/keepdims/out
+# and reductions are compared with NumPy's; errors have the library's class and message.
+import pickle
+import threading
+
+import numpy as np
+import pytest
+
+import pluribus
+
+
+def test_every_registered_function_is_exposed():
+    names = [f.__name__ for f in pluribus.functions()]
+    assert names == sorted(names)
+    for name in ["add", "exp", "sum", "matmul", "cumsum", "equal"]:
+        assert name in names
+    for f in pluribus.functions():
+        exposed = getattr(pluribus, f.__name__)
+        assert isinstance(exposed, pluribus.Function)
+        assert exposed.__name__ == f.__name__
+        assert exposed.signatures
+
+
+def test_unknown_function():
+    with pytest.raises(AttributeError):
+        pluribus.no_such_function
+    with pytest.raises(LookupError):
+        pluribus.function("no_such_function")
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sin", "cos", "tanh", "sqrt", "expm1",
+                                  "log1p", "arctan", "floor", "negative", "absolute"])
+def test_unary_math_matches_numpy(name):
+    x = np.linspace(0.1, 3.0, 1001)
+    got = np.asarray(getattr(pluribus, name)(x))
+    np.testing.assert_allclose(got, getattr(np, name)(x), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "power",
+                                  "maximum", "minimum", "arctan2", "hypot"])
+def test_binary_math_matches_numpy(name):
+    x = np.linspace(0.5, 2.0, 60).reshape(6, 10)
+    y = np.linspace(1.0, 3.0, 10)
+    got = np.asarray(getattr(pluribus, name)(x, y))
+    np.testing.assert_allclose(got, getattr(np, name)(x, y), rtol=1e-14)
+
+
+def test_mixed_inputs_promote_like_numpy():
+    got = pluribus.add(np.arange(3, dtype=np.int32), np.arange(3.0))
+    assert got.dtype == "float64"
+    assert got.tolist() == [0.0, 2.0, 4.0]
+
+
+def test_out_argument():
+    x = np.arange(6.0).reshape(2, 3)
+    out = np.empty_like(x)
+    result = pluribus.add(x, x, out=out)
+    assert result is out
+    np.testing.assert_array_equal(out, x + x)
+    p_out = pluribus.zeros("2 * 3 * float64")
+    assert pluribus.multiply(x, 2.0, out=p_out) is p_out
+    assert p_out.tolist() == (x * 2).tolist()
+    pluribus.add(x, 1.0, p_out)  # positional output like NumPy's
+    assert p_out.tolist() == (x + 1).tolist()
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "min", "max", "mean"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 1)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions_match_numpy(name, axis, keepdims):
+    x = np.arange(1.0, 13.0).reshape(3, 4)
+    got = np.asarray(getattr(pluribus, name)(x, axis=axis, keepdims=keepdims))
+    want = getattr(np, name)(x, axis=axis, keepdims=keepdims)
+    assert got.shape == np.shape(want)
+    np.testing.assert_allclose(got, want, rtol=1e-15)
+
+
+def test_integer_and_boolean_reductions():
+    x = np.array([[1, 5, 2], [7, 0, 3]])
+    assert pluribus.sum(x, axis=1).tolist() == x.sum(axis=1).tolist()
+    assert pluribus.argmax(x, axis=1).tolist() == x.argmax(axis=1).tolist()
+    assert pluribus.any(x > 6, axis=0).tolist() == (x > 6).any(axis=0).tolist()
+    assert pluribus.all(x >= 0).tolist() is True
+
+
+def test_reduction_out_and_initial():
+    x = np.arange(6.0).reshape(2, 3)
+    out = pluribus.zeros("3 * float64")
+    assert pluribus.sum(x, axis=0, out=out) is out
+    assert out.tolist() == x.sum(axis=0).tolist()
+    assert float(pluribus.sum(x, initial=10.0)) == x.sum(initial=10.0)
+
+
+def test_reduction_axis_error():
+    with pytest.raises(IndexError):
+        pluribus.sum(np.zeros((2, 2)), axis=2)
+
+
+def test_scans_and_linear_algebra():
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    assert pluribus.cumsum(x).tolist() == np.cumsum(x, axis=-1).tolist()
+    assert pluribus.cumsum(x, axis=0).tolist() == np.cumsum(x, axis=0).tolist()
+    np.testing.assert_allclose(np.asarray(pluribus.matmul(x, x.T)), x @ x.T)
+    a = pluribus.asarray(x)
+    np.testing.assert_allclose(np.asarray(a @ a.T), x @ x.T)
+
+
+def test_string_functions():
+    s = pluribus.array(["ab", "héllo"])
+    assert pluribus.str_len(s).tolist() == [2, 5]
+    assert pluribus.add(s, pluribus.array("!")).tolist() == ["ab!", "héllo!"]
+
+
+def test_missing_values():
+    a = pluribus.array([1.0, None, 3.0])
+    assert pluribus.is_missing(a).tolist() == [False, True, False]
+    assert (a + 1.0).tolist() == [2.0, None, 4.0]
+
+
+def test_argument_errors():
+    with pytest.raises(TypeError):
+        pluribus.add(np.zeros(2))
+    with pytest.raises(TypeError):
+        pluribus.add(np.zeros(2), np.zeros(2), bogus=1)
+    with pytest.raises(TypeError):
+        pluribus.exp(np.zeros(2), keepdims=True)
+    with pytest.raises(ValueError, match="broadcast"):
+        pluribus.add(np.zeros(2), np.zeros(3))
+
+
+def test_loop_failure_names_the_element():
+    with pytest.raises(ValueError, match="1"):
+        pluribus.floor_divide(np.array([4, 5]), np.array([2, 0]))
+
+
+def test_functions_pickle_by_name():
+    assert pickle.loads(pickle.dumps(pluribus.add)) is pluribus.add
+
+
+def test_docstring_lists_signatures():
+    assert "float64" in pluribus.add.__doc__
+    assert pluribus.sum.is_reduction and not pluribus.add.is_reduction
+    assert pluribus.add.nin == 2 and pluribus.add.nout == 1
+
+
+def test_threads_share_functions():
+    x = np.arange(100_000.0)
+    results = [None] * 4
+
+    def work(i):
+        results[i] = np.asarray(pluribus.multiply(x, float(i)))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(4):
+        np.testing.assert_array_equal(results[i], x * i)
