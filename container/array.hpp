@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -295,6 +296,38 @@ PLURIBUS_API Array operator!=(const Array& a, const Array& b);
 PLURIBUS_API Array operator-(const Array& a);
 PLURIBUS_API Array operator~(const Array& a);
 PLURIBUS_API Array logical_not(const Array& a);
+PLURIBUS_API Array logical_and(const Array& a, const Array& b);
+PLURIBUS_API Array logical_or(const Array& a, const Array& b);
+PLURIBUS_API Array logical_xor(const Array& a, const Array& b);
+
+// A C++ number as a 0-dim array operand: bool stays bool, integers become int64, floating
+// point float64. Promotion then follows NumPy's rules for arrays, not its value-based
+// scalar rules: an int32 array times 2 is int64.
+template <class S>
+concept Number = std::is_arithmetic_v<S>;
+template <Number S>
+Array number(S value) {
+  if constexpr (std::is_same_v<S, bool>) return Array::scalar(value);
+  else if constexpr (std::is_integral_v<S>) return Array::scalar(static_cast<int64_t>(value));
+  else return Array::scalar(static_cast<double>(value));
+}
+#define PLURIBUS_ND_SCALAR_OPERATOR(op)                                                        \
+  template <Number S>                                                                          \
+  Array operator op(const Array& a, S b) { return a op number(b); }                            \
+  template <Number S>                                                                          \
+  Array operator op(S a, const Array& b) { return number(a) op b; }
+PLURIBUS_ND_SCALAR_OPERATOR(+)
+PLURIBUS_ND_SCALAR_OPERATOR(-)
+PLURIBUS_ND_SCALAR_OPERATOR(*)
+PLURIBUS_ND_SCALAR_OPERATOR(/)
+PLURIBUS_ND_SCALAR_OPERATOR(%)
+PLURIBUS_ND_SCALAR_OPERATOR(<)
+PLURIBUS_ND_SCALAR_OPERATOR(<=)
+PLURIBUS_ND_SCALAR_OPERATOR(>)
+PLURIBUS_ND_SCALAR_OPERATOR(>=)
+PLURIBUS_ND_SCALAR_OPERATOR(==)
+PLURIBUS_ND_SCALAR_OPERATOR(!=)
+#undef PLURIBUS_ND_SCALAR_OPERATOR
 // True when both arrays have equal shapes and equal elements (deep: strings, ragged data,
 // missing values compare as values; NaN equals NaN only when `nan_equal`).
 PLURIBUS_API bool array_equal(const Array& a, const Array& b, bool nan_equal = false);

@@ -105,6 +105,9 @@ Array operator!=(const Array& a, const Array& b) { return call1("not_equal", {a,
 Array operator-(const Array& a) { return call1("negative", {a}); }
 Array operator~(const Array& a) { return call1("invert", {a}); }
 Array logical_not(const Array& a) { return call1("logical_not", {a}); }
+Array logical_and(const Array& a, const Array& b) { return call1("logical_and", {a, b}); }
+Array logical_or(const Array& a, const Array& b) { return call1("logical_or", {a, b}); }
+Array logical_xor(const Array& a, const Array& b) { return call1("logical_xor", {a, b}); }
 
 #define PLURIBUS_REDUCTION_METHOD(name)                                               \
   Array Array::name(std::optional<std::vector<int>> axes, bool keepdims) const {      \

@@ -296,6 +296,11 @@ TEST_CASE("array: operators and reductions through gfunc") {
   CHECK_THROWS_AS(nd::call1("no_such_function", {a}), Error);
   CHECK_THROWS_AS(a + Array::arange(0, 4), Error);
   CHECK((a == a).all().as<bool>());
+  // C++ numbers as operands.
+  CHECK(ints(a * 3 - 1) == std::vector<int64_t>{-1, 2, 5, 8, 11, 14});
+  CHECK(doubles(1.0 / (a + 1)) == std::vector<double>{1, 0.5, 1.0 / 3, 0.25, 0.2, 1.0 / 6});
+  CHECK(ints((2 < a).astype(ndt::int64)) == std::vector<int64_t>{0, 0, 0, 1, 1, 1});
+  CHECK(ints(nd::logical_and(a > 0, a < 4).astype(ndt::int64)) == std::vector<int64_t>{0, 1, 1, 1, 0, 0});
   // Strings from a function belong to the result.
   Array s = Array::empty(ndt::parse("2 * string"));
   s(0).assign(Array::scalar(std::string_view("ab")));
