@@ -232,6 +232,9 @@ Array Array::operator()(std::span<const Index> indices) const {
     if (consumes_dim(indices[k]) && dim == ndim_) {
       // Past the fixed dims: a ragged dtype continues the indexing when nothing is left open.
       if (new_shape.empty() && dtype_.kind() == ndt::Kind::VarDim) break;
+      if (dtype_.kind() == ndt::Kind::VarDim)
+        throw Error(ErrorCode::index, "cannot index inside a var dim below a dim that is kept: "
+                                      "index the fixed dims with integers first");
       throw Error(ErrorCode::index, fmt::format("too many indices: the array has {} dims", ndim_));
     }
     if (const int64_t* i = std::get_if<int64_t>(&v)) {

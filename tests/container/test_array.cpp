@@ -145,6 +145,8 @@ TEST_CASE("array: ragged dims index element by element") {
   CHECK(a(2).dtype() == ndt::parse("var * int64"));
   CHECK(ints(a(0, nd::slice(std::nullopt, std::nullopt, -1))) == std::vector<int64_t>{3, 2, 1});
   CHECK(message_of([&] { a(1, 0); }) == "index 0 is out of bounds for dim 0 with size 0");
+  CHECK(message_of([&] { a(nd::all, 0); }) ==
+        "cannot index inside a var dim below a dim that is kept: index the fixed dims with integers first");
   // A reversed view of the outer dim still reaches each ragged element.
   Array r = a(nd::slice(std::nullopt, std::nullopt, -1));
   CHECK(r(0, 1).as<int64_t>() == 5);
