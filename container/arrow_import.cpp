@@ -122,7 +122,7 @@ class Importer {
   void fill(Column c, const ndt::Type& t, int64_t start, int64_t count, char* dst, int64_t stride) {
     if (t.kind() != ndt::Kind::Option) {
       fill_value(c, t, start, count, dst, stride);
-      if (!fixed_width(t.kind())) reject_nulls(c, start, count);  // values() checked those
+      reject_nulls(c, start, count);
       return;
     }
     const ndt::Type& value = t.child();
@@ -140,10 +140,9 @@ class Importer {
   // True when a column of `t` can be used where it is, without a copy.
   static bool borrowable(const ndt::Type& t) { return fixed_width(t.kind()); }
 
-  // The elements of a fixed-width column that is used in place, after checking it.
+  // Where element `start` of a fixed-width column is, after checking the column.
   static const char* values(Column c, const ndt::Type& t, int64_t start, int64_t count) {
     check_node(c, 2, 0, start, count);
-    reject_nulls(c, start, count);
     const char* base = static_cast<const char*>(c.array->buffers[1]);
     if (base == nullptr) {
       if (count > 0) bad_data(*c.schema, "NULL values buffer");
@@ -152,7 +151,6 @@ class Importer {
     return base + (c.array->offset + start) * t.size();
   }
 
- private:
   // A column that is not ?T must have no null in the range used.
   static void reject_nulls(Column c, int64_t start, int64_t count) {
     const ArrowArray& a = *c.array;
@@ -162,6 +160,8 @@ class Importer {
       if (!bit(a.buffers[0], a.offset + start + i))
         bad_data(*c.schema, "a null value in a column whose schema is not nullable");
   }
+
+ private:
 
   void fill_value(Column c, const ndt::Type& t, int64_t start, int64_t count, char* dst,
                   int64_t stride) {
@@ -264,6 +264,7 @@ class Importer {
     const char* base = nullptr;  // where item `first` is
     if (borrowable(item)) {
       base = values(items, item, first, total);
+      reject_nulls(items, first, total);
     } else if (total > 0) {
       char* rows = memory_.allocate_extra(total * item_size, std::max<int64_t>(item.align(), 8));
       fill(items, item, first, total, rows, item_size);
@@ -336,6 +337,7 @@ Array from_arrow(ArrowSchema* schema, ArrowArray* array) {
   char* data = nullptr;
   if (Importer::borrowable(t)) {
     data = const_cast<char*>(Importer::values(top, t, 0, length));
+    Importer::reject_nulls(top, 0, length);
     memory = Memory::borrow(data, [adopted] { adopted->release(); });
   } else {
     auto block = Memory::allocate(bytes > 0 ? bytes : 1, std::max<int64_t>(t.align(), 16), true);
