@@ -416,6 +416,7 @@ int main(void) {
   test_match();
   test_formats();
   test_functions();
+  test_arrays();
   plb_error_free(err);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
