@@ -38,7 +38,8 @@ struct MapOptions {
 
 // Maps the file at `path` as an array of `type`, starting `options.offset` bytes in. The
 // file may be longer than offset + type.size(); the rest is not mapped.
-PLURIBUS_API Array open_file(const std::string& path, const ndt::Type& type, const MapOptions& options = {});
+PLURIBUS_API Array open_file(const std::string& path, const ndt::Type& type,
+                             const MapOptions& options = {});
 
 // Creates (or truncates) `path` to type.size() zero bytes and maps it writable.
 PLURIBUS_API Array create_file(const std::string& path, const ndt::Type& type);
@@ -48,7 +49,8 @@ PLURIBUS_API Array create_file(const std::string& path, const ndt::Type& type);
 PLURIBUS_API Array create_shared(const std::string& name, const ndt::Type& type);
 
 // Maps an existing shared memory object as an array of `type`.
-PLURIBUS_API Array open_shared(const std::string& name, const ndt::Type& type, const MapOptions& options = {});
+PLURIBUS_API Array open_shared(const std::string& name, const ndt::Type& type,
+                               const MapOptions& options = {});
 
 // Removes the name of a shared memory object; existing mappings stay valid.
 PLURIBUS_API void unlink_shared(const std::string& name);

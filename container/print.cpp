@@ -92,7 +92,8 @@ Digits shortest(double v, FloatKind kind) {
       return read_scientific(buf, r.ptr);
     }
     case FloatKind::f32: {
-      auto r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v), std::chars_format::scientific);
+      auto r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v),
+                             std::chars_format::scientific);
       return read_scientific(buf, r.ptr);
     }
     case FloatKind::f16:
@@ -234,7 +235,9 @@ class FloatFormat {
   void write(std::string& out, double v) const {
     if (!std::isfinite(v)) {
       const char* text = std::isnan(v) ? (plus_ ? "+nan" : "nan")
-                                       : v < 0 ? "-inf" : plus_ ? "+inf" : "inf";
+                         : v < 0       ? "-inf"
+                         : plus_       ? "+inf"
+                                       : "inf";
       pad_left(out, text, width());
       return;
     }
@@ -248,7 +251,8 @@ class FloatFormat {
       out += 'e';
       out += t.exponent < 0 ? '-' : '+';
       const std::string e = std::to_string(std::abs(t.exponent));
-      if (static_cast<int>(e.size()) < exp_size_) out.append(static_cast<std::size_t>(exp_size_) - e.size(), '0');
+      if (static_cast<int>(e.size()) < exp_size_)
+        out.append(static_cast<std::size_t>(exp_size_) - e.size(), '0');
       out += e;
     } else {
       FloatText t = positional(v, kind_, precision_, plus_);
@@ -290,17 +294,22 @@ std::string python_float(double v, FloatKind kind) {
 
 FloatKind float_kind(ndt::Kind k) noexcept {
   switch (k) {
-    case ndt::Kind::Float16: return FloatKind::f16;
-    case ndt::Kind::BFloat16: return FloatKind::bf16;
+    case ndt::Kind::Float16:
+      return FloatKind::f16;
+    case ndt::Kind::BFloat16:
+      return FloatKind::bf16;
     case ndt::Kind::Float32:
-    case ndt::Kind::Complex64: return FloatKind::f32;
-    default: return FloatKind::f64;
+    case ndt::Kind::Complex64:
+      return FloatKind::f32;
+    default:
+      return FloatKind::f64;
   }
 }
 
 double load_float(ndt::Kind k, const char* p) noexcept {
   switch (k) {
-    case ndt::Kind::Float16: return static_cast<double>(load<_Float16>(p));
+    case ndt::Kind::Float16:
+      return static_cast<double>(load<_Float16>(p));
     case ndt::Kind::BFloat16: {
       const uint32_t bits = static_cast<uint32_t>(load<uint16_t>(p)) << 16;
       float f;
@@ -308,8 +317,10 @@ double load_float(ndt::Kind k, const char* p) noexcept {
       return f;
     }
     case ndt::Kind::Float32:
-    case ndt::Kind::Complex64: return load<float>(p);
-    default: return load<double>(p);
+    case ndt::Kind::Complex64:
+      return load<float>(p);
+    default:
+      return load<double>(p);
   }
 }
 
@@ -322,14 +333,26 @@ std::string bytes_text(const char* element) {
   for (int64_t i = 0; i < s.size; ++i) {
     const auto c = static_cast<unsigned char>(s.data[i]);
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\'': out += "\\'"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20 || c >= 0x7f) out += fmt::format("\\x{:02x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20 || c >= 0x7f)
+          out += fmt::format("\\x{:02x}", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out + "'";
@@ -387,7 +410,8 @@ class Layout {
   int levels() const noexcept { return levels_; }
   const ndt::Type& leaf() const noexcept { return leaf_; }
   bool is_var(int level) const {
-    return level >= array_.ndim() && dims_[static_cast<std::size_t>(level - array_.ndim())].kind() == ndt::Kind::VarDim;
+    return level >= array_.ndim() &&
+           dims_[static_cast<std::size_t>(level - array_.ndim())].kind() == ndt::Kind::VarDim;
   }
 
   int64_t extent(int level, const char* p) const {
@@ -417,7 +441,8 @@ class Layout {
       return total;
     }
     int64_t total = 0;
-    for (int64_t i = 0; i < n && total <= limit; ++i) total += count(level + 1, element(level, p, i), limit - total);
+    for (int64_t i = 0; i < n && total <= limit; ++i)
+      total += count(level + 1, element(level, p, i), limit - total);
     return total;
   }
 
@@ -450,26 +475,85 @@ struct Context {
 // then fit), mirroring the dtype: options, fields and inline dims have their own formats.
 class Format {
  public:
-  enum class Category { Bool, Signed, Unsigned, Wide, Float, Complex, String, Bytes, Date, Option, Record, Tuple, Dim, Var, Other };
+  enum class Category {
+    Bool,
+    Signed,
+    Unsigned,
+    Wide,
+    Float,
+    Complex,
+    String,
+    Bytes,
+    Date,
+    Option,
+    Record,
+    Tuple,
+    Dim,
+    Var,
+    Other
+  };
 
-  Format(const ndt::Type& dtype, const Context& context) : type_(unwrap(dtype)), context_(&context) {
+  Format(const ndt::Type& dtype, const Context& context)
+      : type_(unwrap(dtype)), context_(&context) {
     using K = ndt::Kind;
     switch (type_.kind()) {
-      case K::Bool: category_ = Category::Bool; break;
-      case K::Int8: case K::Int16: case K::Int32: case K::Int64: category_ = Category::Signed; break;
-      case K::UInt8: case K::UInt16: case K::UInt32: case K::UInt64: category_ = Category::Unsigned; break;
-      case K::Int128: case K::UInt128: category_ = Category::Wide; break;
-      case K::Float16: case K::BFloat16: case K::Float32: case K::Float64: category_ = Category::Float; break;
-      case K::Complex64: case K::Complex128: category_ = Category::Complex; break;
-      case K::String: case K::Json: category_ = Category::String; break;
-      case K::Bytes: category_ = Category::Bytes; break;
-      case K::Date: category_ = Category::Date; break;
-      case K::Option: category_ = Category::Option; break;
-      case K::Record: category_ = Category::Record; break;
-      case K::Tuple: category_ = Category::Tuple; break;
-      case K::FixedDim: category_ = Category::Dim; break;
-      case K::VarDim: category_ = Category::Var; break;
-      default: category_ = Category::Other; break;
+      case K::Bool:
+        category_ = Category::Bool;
+        break;
+      case K::Int8:
+      case K::Int16:
+      case K::Int32:
+      case K::Int64:
+        category_ = Category::Signed;
+        break;
+      case K::UInt8:
+      case K::UInt16:
+      case K::UInt32:
+      case K::UInt64:
+        category_ = Category::Unsigned;
+        break;
+      case K::Int128:
+      case K::UInt128:
+        category_ = Category::Wide;
+        break;
+      case K::Float16:
+      case K::BFloat16:
+      case K::Float32:
+      case K::Float64:
+        category_ = Category::Float;
+        break;
+      case K::Complex64:
+      case K::Complex128:
+        category_ = Category::Complex;
+        break;
+      case K::String:
+      case K::Json:
+        category_ = Category::String;
+        break;
+      case K::Bytes:
+        category_ = Category::Bytes;
+        break;
+      case K::Date:
+        category_ = Category::Date;
+        break;
+      case K::Option:
+        category_ = Category::Option;
+        break;
+      case K::Record:
+        category_ = Category::Record;
+        break;
+      case K::Tuple:
+        category_ = Category::Tuple;
+        break;
+      case K::FixedDim:
+        category_ = Category::Dim;
+        break;
+      case K::VarDim:
+        category_ = Category::Var;
+        break;
+      default:
+        category_ = Category::Other;
+        break;
     }
     if (category_ == Category::Option || category_ == Category::Dim || category_ == Category::Var) {
       children_.emplace_back(type_.child(), context);
@@ -485,10 +569,15 @@ class Format {
         width_ = std::max(width_, static_cast<int64_t>(fmt::formatted_size("{}", load_signed(p))));
         break;
       case Category::Unsigned:
-        width_ = std::max(width_, static_cast<int64_t>(fmt::formatted_size("{}", load_unsigned(p))));
+        width_ =
+            std::max(width_, static_cast<int64_t>(fmt::formatted_size("{}", load_unsigned(p))));
         break;
-      case Category::Wide: width_ = std::max(width_, static_cast<int64_t>(wide_text(p).size())); break;
-      case Category::Float: real_.add(load_float(type_.kind(), p)); break;
+      case Category::Wide:
+        width_ = std::max(width_, static_cast<int64_t>(wide_text(p).size()));
+        break;
+      case Category::Float:
+        real_.add(load_float(type_.kind(), p));
+        break;
       case Category::Complex: {
         const int64_t half = type_.size() / 2;
         real_.add(load_float(type_.kind(), p));
@@ -496,8 +585,10 @@ class Format {
         break;
       }
       case Category::Option:
-        if (present(p)) children_[0].collect(p);
-        else children_[0].collect_missing();
+        if (present(p))
+          children_[0].collect(p);
+        else
+          children_[0].collect_missing();
         break;
       case Category::Record:
       case Category::Tuple: {
@@ -512,19 +603,22 @@ class Format {
                     [&](int64_t i) { children_[0].collect(inline_element(p, i)); });
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
   // Pass 1: an enclosing ?T is missing here (NA must fit the width).
   void collect_missing() {
     real_.add_missing();
-    if (category_ == Category::Signed || category_ == Category::Unsigned || category_ == Category::Wide)
+    if (category_ == Category::Signed || category_ == Category::Unsigned ||
+        category_ == Category::Wide)
       width_ = std::max<int64_t>(width_, 2);
   }
 
   void fit() {
-    if (category_ == Category::Float) real_.fit(float_kind(type_.kind()), context_->precision, false);
+    if (category_ == Category::Float)
+      real_.fit(float_kind(type_.kind()), context_->precision, false);
     if (category_ == Category::Complex) {
       real_.fit(float_kind(type_.kind()), context_->precision, false);
       imag_.fit(float_kind(type_.kind()), context_->precision, true);
@@ -535,13 +629,18 @@ class Format {
   // The width NA is aligned to (0: not aligned).
   int64_t missing_width() const {
     switch (category_) {
-      case Category::Bool: return context_->pad_bools ? 5 : 0;
+      case Category::Bool:
+        return context_->pad_bools ? 5 : 0;
       case Category::Signed:
       case Category::Unsigned:
-      case Category::Wide: return width_;
-      case Category::Float: return real_.width();
-      case Category::Complex: return real_.width() + imag_.width() + 1;
-      default: return 0;
+      case Category::Wide:
+        return width_;
+      case Category::Float:
+        return real_.width();
+      case Category::Complex:
+        return real_.width() + imag_.width() + 1;
+      default:
+        return 0;
     }
   }
 
@@ -551,10 +650,18 @@ class Format {
       case Category::Bool:
         out += p[0] != 0 ? (context_->pad_bools ? " True" : "True") : "False";
         break;
-      case Category::Signed: out += fmt::format("{:>{}}", load_signed(p), width_); break;
-      case Category::Unsigned: out += fmt::format("{:>{}}", load_unsigned(p), width_); break;
-      case Category::Wide: pad_left(out, wide_text(p), width_); break;
-      case Category::Float: real_.write(out, load_float(type_.kind(), p)); break;
+      case Category::Signed:
+        out += fmt::format("{:>{}}", load_signed(p), width_);
+        break;
+      case Category::Unsigned:
+        out += fmt::format("{:>{}}", load_unsigned(p), width_);
+        break;
+      case Category::Wide:
+        pad_left(out, wide_text(p), width_);
+        break;
+      case Category::Float:
+        real_.write(out, load_float(type_.kind(), p));
+        break;
       case Category::Complex: {
         // NumPy: the real part, then the imaginary part with 'j' before its padding.
         real_.write(out, load_float(type_.kind(), p));
@@ -566,12 +673,20 @@ class Format {
         out.append(imag, end, std::string::npos);
         break;
       }
-      case Category::String: out += gfunc::format_scalar(type_, p); break;
-      case Category::Bytes: out += bytes_text(p); break;
-      case Category::Date: out += date_text(load<int32_t>(p)); break;
+      case Category::String:
+        out += gfunc::format_scalar(type_, p);
+        break;
+      case Category::Bytes:
+        out += bytes_text(p);
+        break;
+      case Category::Date:
+        out += date_text(load<int32_t>(p));
+        break;
       case Category::Option:
-        if (present(p)) children_[0].write(out, p);
-        else pad_left(out, "NA", children_[0].missing_width());
+        if (present(p))
+          children_[0].write(out, p);
+        else
+          pad_left(out, "NA", children_[0].missing_width());
         break;
       case Category::Record:
       case Category::Tuple: {
@@ -604,18 +719,23 @@ class Format {
         out += ']';
         break;
       }
-      case Category::Other: out += gfunc::format_scalar(type_, p); break;
+      case Category::Other:
+        out += gfunc::format_scalar(type_, p);
+        break;
     }
   }
 
   // NumPy's str() of a 0-dim array: the scalar's own str().
   std::string scalar_text(const char* p) const {
     switch (category_) {
-      case Category::Bool: return p[0] != 0 ? "True" : "False";
-      case Category::Float: return python_float(load_float(type_.kind(), p), float_kind(type_.kind()));
+      case Category::Bool:
+        return p[0] != 0 ? "True" : "False";
+      case Category::Float:
+        return python_float(load_float(type_.kind(), p), float_kind(type_.kind()));
       case Category::Complex: {
         const FloatKind k = float_kind(type_.kind());
-        const double re = load_float(type_.kind(), p), im = load_float(type_.kind(), p + type_.size() / 2);
+        const double re = load_float(type_.kind(), p),
+                     im = load_float(type_.kind(), p + type_.size() / 2);
         auto part = [&](double v) {
           std::string s = python_float(v, k);
           if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
@@ -647,27 +767,37 @@ class Format {
     return category_ == Category::Dim ? type_.shape() : std::max<int64_t>(0, load<Slot>(p).size);
   }
   const char* inline_element(const char* p, int64_t i) const {
-    return category_ == Category::Dim ? p + i * type_.stride() : load<Slot>(p).data + i * type_.child().size();
+    return category_ == Category::Dim ? p + i * type_.stride()
+                                      : load<Slot>(p).data + i * type_.child().size();
   }
   int64_t load_signed(const char* p) const {
     switch (type_.kind()) {
-      case ndt::Kind::Int8: return load<int8_t>(p);
-      case ndt::Kind::Int16: return load<int16_t>(p);
-      case ndt::Kind::Int32: return load<int32_t>(p);
-      default: return load<int64_t>(p);
+      case ndt::Kind::Int8:
+        return load<int8_t>(p);
+      case ndt::Kind::Int16:
+        return load<int16_t>(p);
+      case ndt::Kind::Int32:
+        return load<int32_t>(p);
+      default:
+        return load<int64_t>(p);
     }
   }
   uint64_t load_unsigned(const char* p) const {
     switch (type_.kind()) {
-      case ndt::Kind::UInt8: return load<uint8_t>(p);
-      case ndt::Kind::UInt16: return load<uint16_t>(p);
-      case ndt::Kind::UInt32: return load<uint32_t>(p);
-      default: return load<uint64_t>(p);
+      case ndt::Kind::UInt8:
+        return load<uint8_t>(p);
+      case ndt::Kind::UInt16:
+        return load<uint16_t>(p);
+      case ndt::Kind::UInt32:
+        return load<uint32_t>(p);
+      default:
+        return load<uint64_t>(p);
     }
   }
   std::string wide_text(const char* p) const {
     const auto u = load<uint128>(p);
-    if (type_.kind() == ndt::Kind::Int128 && static_cast<int128>(u) < 0) return int128_text(-u, true);
+    if (type_.kind() == ndt::Kind::Int128 && static_cast<int128>(u) < 0)
+      return int128_text(-u, true);
     return int128_text(u, false);
   }
 
@@ -703,12 +833,15 @@ class Printer {
     const bool summary = context_.summarise && 2 * context_.edgeitems < n;
     const int64_t leading = summary ? context_.edgeitems : 0;
     const int64_t trailing = summary ? context_.edgeitems : n;
-    auto item = [&](int64_t i) { return print(level + 1, layout_.element(level, p, i), next_hanging, next_width); };
+    auto item = [&](int64_t i) {
+      return print(level + 1, layout_.element(level, p, i), next_hanging, next_width);
+    };
 
     std::string s;
     const int axes_left = layout_.levels() - level;
     if (axes_left == 1) {
-      const int64_t elem_width = width - std::max<int64_t>(static_cast<int64_t>(rstrip(separator_).size()), 1);
+      const int64_t elem_width =
+          width - std::max<int64_t>(static_cast<int64_t>(rstrip(separator_).size()), 1);
       std::string line = hanging;
       for (int64_t i = 0; i < leading; ++i) {
         extend(s, line, item(i), elem_width, hanging);
@@ -801,8 +934,9 @@ std::string repr(const Array& a, const PrintOptions& options) {
   out += ',';
   const std::string type_text = "type='" + a.type().str() + "')";
   const auto last_newline = out.rfind('\n');
-  const int64_t last_line = text_width(last_newline == std::string::npos ? std::string_view(out)
-                                                                          : std::string_view(out).substr(last_newline + 1));
+  const int64_t last_line = text_width(last_newline == std::string::npos
+                                           ? std::string_view(out)
+                                           : std::string_view(out).substr(last_newline + 1));
   if (last_line + text_width(type_text) + 1 > options.linewidth) {
     out += '\n';
     out.append(prefix.size(), ' ');

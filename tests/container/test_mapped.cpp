@@ -53,7 +53,8 @@ std::vector<unsigned char> read_bytes(const std::string& path) {
   REQUIRE(f != nullptr);
   unsigned char buffer[4096];
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0)
+    bytes.insert(bytes.end(), buffer, buffer + n);
   std::fclose(f);
   return bytes;
 }
@@ -118,14 +119,15 @@ TEST_CASE("mapped: a C struct array written with fwrite reads back through a rec
   // From an offset: the last two records.
   nd::MapOptions options;
   options.offset = sizeof(Sample);
-  const nd::Array tail = nd::open_file(file.path, ndt::parse("2 * " + std::string(kSampleRecord)), options);
+  const nd::Array tail =
+      nd::open_file(file.path, ndt::parse("2 * " + std::string(kSampleRecord)), options);
   CHECK(tail(0).field("id").as<int32_t>() == -3);
   CHECK(tail(1).field("id").as<int32_t>() == 42);
 }
 
 TEST_CASE("mapped: a file shorter than offset + size is an error naming both numbers") {
   TempFile file("short");
-  write_samples(file.path, {{1, 1.0, 1}, {2, 2.0, 2}});  // 48 bytes
+  write_samples(file.path, {{1, 1.0, 1}, {2, 2.0, 2}});                     // 48 bytes
   const ndt::Type three = ndt::parse("3 * " + std::string(kSampleRecord));  // 72 bytes
   CHECK(code_of([&] { nd::open_file(file.path, three); }) == ErrorCode::value);
   const std::string message = message_of([&] { nd::open_file(file.path, three); });
@@ -133,13 +135,16 @@ TEST_CASE("mapped: a file shorter than offset + size is an error naming both num
   CHECK(message.find("72") != std::string::npos);
   nd::MapOptions options;
   options.offset = 32;  // 32 + 24 > 48
-  const std::string at_offset = message_of([&] { nd::open_file(file.path, ndt::parse(kSampleRecord), options); });
+  const std::string at_offset =
+      message_of([&] { nd::open_file(file.path, ndt::parse(kSampleRecord), options); });
   CHECK(at_offset.find("48") != std::string::npos);
   CHECK(at_offset.find("56") != std::string::npos);
   options.offset = -1;
-  CHECK(code_of([&] { nd::open_file(file.path, ndt::parse(kSampleRecord), options); }) == ErrorCode::value);
+  CHECK(code_of([&] { nd::open_file(file.path, ndt::parse(kSampleRecord), options); }) ==
+        ErrorCode::value);
   // The OS's errors name the path.
-  const std::string missing = message_of([&] { nd::open_file("/nonexistent/pluribus.bin", three); });
+  const std::string missing =
+      message_of([&] { nd::open_file("/nonexistent/pluribus.bin", three); });
   CHECK(missing.find("/nonexistent/pluribus.bin") != std::string::npos);
   CHECK(code_of([&] { nd::open_file("/nonexistent/pluribus.bin", three); }) == ErrorCode::lookup);
 }
@@ -147,13 +152,15 @@ TEST_CASE("mapped: a file shorter than offset + size is an error naming both num
 TEST_CASE("mapped: types holding pointers or without a layout are refused") {
   TempFile file("types");
   write_samples(file.path, {{1, 1.0, 1}, {2, 2.0, 2}, {3, 3.0, 3}, {4, 4.0, 4}});
-  for (const char* type : {"2 * string", "var * int64", "2 * {a: int64, b: bytes}", "pointer[int64]",
-                           "2 * ?json", "(int32, 2 * var * float64)"}) {
+  for (const char* type : {"2 * string", "var * int64", "2 * {a: int64, b: bytes}",
+                           "pointer[int64]", "2 * ?json", "(int32, 2 * var * float64)"}) {
     CAPTURE(type);
     CHECK(code_of([&] { nd::open_file(file.path, ndt::parse(type)); }) == ErrorCode::type);
-    CHECK(code_of([&] { nd::create_shared("/pluribus-never", ndt::parse(type)); }) == ErrorCode::type);
+    CHECK(code_of([&] { nd::create_shared("/pluribus-never", ndt::parse(type)); }) ==
+          ErrorCode::type);
   }
-  CHECK(message_of([&] { nd::open_file(file.path, ndt::parse("2 * string")); }).find("pointer") != std::string::npos);
+  CHECK(message_of([&] { nd::open_file(file.path, ndt::parse("2 * string")); }).find("pointer") !=
+        std::string::npos);
   CHECK(code_of([&] { nd::open_file(file.path, ndt::parse("N * int64")); }) == ErrorCode::type);
 }
 
@@ -163,7 +170,8 @@ TEST_CASE("mapped: a writable mapping writes through to the file") {
   nd::MapOptions options;
   options.writable = true;
   {
-    const nd::Array a = nd::open_file(file.path, ndt::parse("2 * " + std::string(kSampleRecord)), options);
+    const nd::Array a =
+        nd::open_file(file.path, ndt::parse("2 * " + std::string(kSampleRecord)), options);
     CHECK_FALSE(a.readonly());
     const double value = 6.75;
     std::memcpy(a.data() + sizeof(Sample) + offsetof(Sample, value), &value, sizeof value);

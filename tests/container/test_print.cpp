@@ -78,7 +78,8 @@ TEST_CASE("print: integers, 2-d and 3-d (NumPy)") {
   std::vector<int8_t> small{-128, 5, 127};
   CHECK(nd::repr(wrap(small, "3 * int8")) == "array([-128,    5,  127], type='3 * int8')");
   std::vector<uint64_t> big{0, UINT64_MAX};
-  CHECK(nd::repr(wrap(big, "2 * uint64")) == "array([                   0, 18446744073709551615], type='2 * uint64')");
+  CHECK(nd::repr(wrap(big, "2 * uint64")) ==
+        "array([                   0, 18446744073709551615], type='2 * uint64')");
 }
 
 TEST_CASE("print: line wrapping at linewidth (NumPy)") {
@@ -175,8 +176,8 @@ TEST_CASE("print: negative-stride and broadcast views (NumPy)") {
         " [3 1]]");
   // The same through slicing.
   const auto a = wrap(v, "2 * 3 * int64");
-  CHECK(nd::repr(a(nd::slice(std::nullopt, std::nullopt, -1), nd::slice(std::nullopt, std::nullopt, -2))) ==
-        nd::repr(r));
+  CHECK(nd::repr(a(nd::slice(std::nullopt, std::nullopt, -1),
+                   nd::slice(std::nullopt, std::nullopt, -2))) == nd::repr(r));
   CHECK(nd::repr(a.transpose()) ==
         "array([[1, 4],\n"
         "       [2, 5],\n"
@@ -195,29 +196,35 @@ TEST_CASE("print: floats of mixed magnitudes (NumPy)") {
   auto repr_of = [](std::vector<double> v, const char* type, const nd::PrintOptions& o = {}) {
     return nd::repr(wrap(v, type), o);
   };
-  auto str_of = [](std::vector<double> v, const char* type) { return nd::to_string(wrap(v, type)); };
+  auto str_of = [](std::vector<double> v, const char* type) {
+    return nd::to_string(wrap(v, type));
+  };
   CHECK(repr_of({1.0, 2.5, 3.0}, "3 * float64") == "array([1. , 2.5, 3. ], type='3 * float64')");
-  CHECK(repr_of({0.1, 2.5, 10.25, -3.0}, "4 * float64") == "array([ 0.1 ,  2.5 , 10.25, -3.  ], type='4 * float64')");
+  CHECK(repr_of({0.1, 2.5, 10.25, -3.0}, "4 * float64") ==
+        "array([ 0.1 ,  2.5 , 10.25, -3.  ], type='4 * float64')");
   CHECK(str_of({0.1, 2.5, 10.25, -3.0}, "4 * float64") == "[ 0.1   2.5  10.25 -3.  ]");
   // max/min > 1000: scientific with the digits the longest value needs.
   CHECK(repr_of({0.1, 2.5, 100.25, -3.0}, "4 * float64") ==
         "array([ 1.0000e-01,  2.5000e+00,  1.0025e+02, -3.0000e+00],\n"
         "      type='4 * float64')");
-  CHECK(repr_of({1e-5, 1.0, 1234.5}, "3 * float64") == "array([1.0000e-05, 1.0000e+00, 1.2345e+03], type='3 * float64')");
+  CHECK(repr_of({1e-5, 1.0, 1234.5}, "3 * float64") ==
+        "array([1.0000e-05, 1.0000e+00, 1.2345e+03], type='3 * float64')");
   CHECK(repr_of({1e8, 1.5}, "2 * float64") == "array([1.0e+08, 1.5e+00], type='2 * float64')");
   CHECK(repr_of({1e-5, 1e100, -2.5e-300}, "3 * float64") ==
         "array([ 1.0e-005,  1.0e+100, -2.5e-300], type='3 * float64')");
   // At most `precision` fraction digits, rounded half to even (0.001953125 -> ...12).
   CHECK(repr_of({1.0 / 3, 2.0 / 3, 10.0}, "3 * float64") ==
         "array([ 0.33333333,  0.66666667, 10.        ], type='3 * float64')");
-  CHECK(repr_of({0.001953125, 1.0}, "2 * float64") == "array([0.00195312, 1.        ], type='2 * float64')");
+  CHECK(repr_of({0.001953125, 1.0}, "2 * float64") ==
+        "array([0.00195312, 1.        ], type='2 * float64')");
   CHECK(repr_of({-0.0, 1.25}, "2 * float64") == "array([-0.  ,  1.25], type='2 * float64')");
   nd::PrintOptions three;
   three.precision = 3;
   CHECK(repr_of({3.141592653589793, 2.718281828459045}, "2 * float64", three) ==
         "array([3.142, 2.718], type='2 * float64')");
   // nan and inf are padded to the common width.
-  CHECK(repr_of({NAN, INFINITY, -1.5}, "3 * float64") == "array([ nan,  inf, -1.5], type='3 * float64')");
+  CHECK(repr_of({NAN, INFINITY, -1.5}, "3 * float64") ==
+        "array([ nan,  inf, -1.5], type='3 * float64')");
   CHECK(repr_of({NAN, -INFINITY}, "2 * float64") == "array([ nan, -inf], type='2 * float64')");
   CHECK(str_of({NAN, INFINITY, -1.5}, "3 * float64") == "[ nan  inf -1.5]");
 
@@ -239,12 +246,15 @@ TEST_CASE("print: floats of mixed magnitudes (NumPy)") {
 
 TEST_CASE("print: float32 and float16 use their own shortest digits (NumPy)") {
   std::vector<float> f{0.1f, 1.0f / 3, 2.5f};
-  CHECK(nd::repr(wrap(f, "3 * float32")) == "array([0.1       , 0.33333334, 2.5       ], type='3 * float32')");
+  CHECK(nd::repr(wrap(f, "3 * float32")) ==
+        "array([0.1       , 0.33333334, 2.5       ], type='3 * float32')");
   std::vector<float> g{0.1f, 1.0f / 3, 16777216.0f};
   CHECK(nd::repr(wrap(g, "3 * float32")) ==
         "array([1.0000000e-01, 3.3333334e-01, 1.6777216e+07], type='3 * float32')");
-  std::vector<_Float16> h{static_cast<_Float16>(0.1), static_cast<_Float16>(1.5), static_cast<_Float16>(1000)};
-  CHECK(nd::repr(wrap(h, "3 * float16")) == "array([1.0e-01, 1.5e+00, 1.0e+03], type='3 * float16')");
+  std::vector<_Float16> h{static_cast<_Float16>(0.1), static_cast<_Float16>(1.5),
+                          static_cast<_Float16>(1000)};
+  CHECK(nd::repr(wrap(h, "3 * float16")) ==
+        "array([1.0e-01, 1.5e+00, 1.0e+03], type='3 * float16')");
 }
 
 TEST_CASE("print: complex numbers (NumPy)") {
@@ -253,7 +263,8 @@ TEST_CASE("print: complex numbers (NumPy)") {
   CHECK(nd::repr(a) == "array([1. +2.j  , 1.5-2.25j, nan+1.j  ], type='3 * complex128')");
   CHECK(nd::to_string(a) == "[1. +2.j   1.5-2.25j nan+1.j  ]");
   std::vector<std::complex<double>> s{{1e-5, 1}, {2, 3e5}};
-  CHECK(nd::repr(wrap(s, "2 * complex128")) == "array([1.e-05+1.e+00j, 2.e+00+3.e+05j], type='2 * complex128')");
+  CHECK(nd::repr(wrap(s, "2 * complex128")) ==
+        "array([1.e-05+1.e+00j, 2.e+00+3.e+05j], type='2 * complex128')");
 }
 
 TEST_CASE("print: bools and 0-dim arrays (NumPy)") {
@@ -392,7 +403,8 @@ TEST_CASE("print: records and tuples, each field with its own format") {
         "array([{x:   1, y: 2.5}, {x: -20, y: 3. }],\n"
         "      type='2 * {x: int64, y: float64}')");
   CHECK(nd::to_string(a) == "[{x:   1, y: 2.5} {x: -20, y: 3. }]");
-  CHECK(nd::repr(wrap(points, "2 * (int64, float64)")) == "array([(  1, 2.5), (-20, 3. )], type='2 * (int64, float64)')");
+  CHECK(nd::repr(wrap(points, "2 * (int64, float64)")) ==
+        "array([(  1, 2.5), (-20, 3. )], type='2 * (int64, float64)')");
 
   // A dim inside a record prints inline, its elements formatted across the array:
   // np.array([(1, [1.5, 2.0]), (2, [3.0, 4.25])], dtype=[('a','i8'),('b','f8',(2,))])
