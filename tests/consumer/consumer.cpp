@@ -1,13 +1,15 @@
-// Uses the installed C++ API: ndt::parse, layout queries, the exception family, and a
-// gfunc user kernel called on typed buffers.
+// Uses the installed C++ API: ndt::parse, layout queries, the exception family, a gfunc
+// user kernel called on typed buffers, and nd::Array views and operators.
 #include <cstdio>
 
+#include <container/array.hpp>
 #include <gfunc/call.hpp>
 #include <gfunc/define.hpp>
 #include <ndt/type.hpp>
 
 namespace ndt = pluribus::ndt;
 namespace gfunc = pluribus::gfunc;
+namespace nd = pluribus::nd;
 
 int main() {
   const ndt::Type t = ndt::parse("2 * {x: int16, y: float32}");
@@ -29,5 +31,9 @@ int main() {
   gfunc::BufferView out[] = {{reinterpret_cast<char*>(c), ndt::float64, n3, step}};
   gfunc::call_into(registry.get("axpy"), in, out);
   std::printf("c++: axpy %g %g %g\n", c[0], c[1], c[2]);
-  return t.size() == 16 && t.dtype().field("y").offset == 4 && c[0] == 12 && c[2] == 16 ? 0 : 1;
+  // 0..5 as 2 x 3, the second column doubled and summed: 2 * (1 + 4) = 10.
+  nd::Array m = nd::Array::arange(0, 6).reshape({2, 3});
+  const int64_t column = (m(nd::all, 1) * 2).sum().as<int64_t>();
+  std::printf("c++: array column sum %lld\n", static_cast<long long>(column));
+  return t.size() == 16 && t.dtype().field("y").offset == 4 && c[0] == 12 && c[2] == 16 && column == 10 ? 0 : 1;
 }
