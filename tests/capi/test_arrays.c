@@ -1242,6 +1242,173 @@ static void test_arrow(void) {
   plb_type_release(int64);
 }
 
+/* ----- printing --------------------------------------------------------------------- */
+
+static int repr_is(const plb_array* array, const char* expected) {
+  char* text = NULL;
+  if (plb_array_repr(array, &text, err) != PLB_OK) return 0;
+  int same = strcmp(text, expected) == 0;
+  if (!same) fprintf(stderr, "  repr '%s', expected '%s'\n", text, expected);
+  plb_string_free(text);
+  return same;
+}
+
+static int str_is(const plb_array* array, const char* expected) {
+  char* text = NULL;
+  if (plb_array_to_string(array, &text, err) != PLB_OK) return 0;
+  int same = strcmp(text, expected) == 0;
+  if (!same) fprintf(stderr, "  str '%s', expected '%s'\n", text, expected);
+  plb_string_free(text);
+  return same;
+}
+
+static void test_print(void) {
+  /* NumPy 1.24 prints np.arange(1., 7.).reshape(2, 3) the same way (with dtype=). */
+  plb_array* a = one_to_six();
+  CHECK(repr_is(a, "array([[1., 2., 3.],\n       [4., 5., 6.]], type='2 * 3 * float64')"));
+  CHECK(str_is(a, "[[1. 2. 3.]\n [4. 5. 6.]]"));
+  plb_array* t = NULL;
+  CHECK_STATUS(plb_array_transpose(a, 0, NULL, &t, err), PLB_OK);
+  CHECK(str_is(t, "[[1. 4.]\n [2. 5.]\n [3. 6.]]"));
+  plb_array_release(t);
+
+  plb_array* options = make_zeros("3 * ?int64");
+  plb_type* int64 = parse("int64");
+  const int64_t value = -12;
+  plb_array* first = at(options, 0);
+  CHECK_STATUS(plb_array_set(first, int64, &value, PLB_CAST_ALL, err), PLB_OK);
+  plb_array_release(first);
+  CHECK(repr_is(options, "array([-12,  NA,  NA], type='3 * ?int64')"));
+  plb_array_release(options);
+  plb_type_release(int64);
+
+  plb_array* name = make_zeros("string");
+  CHECK_STATUS(plb_array_set_string(name, "it's", PLB_NUL_TERMINATED, err), PLB_OK);
+  CHECK(str_is(name, "it's"));
+  plb_array_release(name);
+
+  char* text = (char*)1;
+  CHECK_STATUS(plb_array_repr(NULL, &text, err), PLB_INVALID_ARGUMENT);
+  CHECK(text == NULL);
+  CHECK_STATUS(plb_array_repr(a, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK(message_has("out_text"));
+  CHECK_STATUS(plb_array_to_string(NULL, &text, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_to_string(a, NULL, err), PLB_INVALID_ARGUMENT);
+  plb_array_release(a);
+}
+
+/* ----- files and shared memory -------------------------------------------------------- */
+
+static void test_mapped(void) {
+  /* A C program's fwrite of a struct array, after an 8-byte header, maps back as it is. */
+  const char* path = "test_arrays_mapped.bin";
+  struct point points[3] = {{1, 0.5}, {2, 1.5}, {3, 2.5}};
+  FILE* file = fopen(path, "wb");
+  CHECK(file != NULL);
+  if (!file) return;
+  const uint64_t header = 0x504c5552u;
+  fwrite(&header, sizeof header, 1, file);
+  fwrite(points, sizeof points, 1, file);
+  fclose(file);
+
+  plb_type* type = parse("3 * {x: int32, y: float64}");
+  plb_array* a = NULL;
+  CHECK_STATUS(plb_array_open_file(path, type, false, 8, &a, err), PLB_OK);
+  CHECK(buffer_of(a).readonly);
+  plb_array* y = NULL;
+  CHECK_STATUS(plb_array_field(a, "y", &y, err), PLB_OK);
+  plb_array* second = at(y, 1);
+  CHECK(get_double(second) == 1.5);
+  plb_type* float64 = parse("float64");
+  const double ten = 10.0;
+  CHECK_STATUS(plb_array_set(second, float64, &ten, PLB_CAST_ALL, err), PLB_VALUE_ERROR);
+  plb_array_release(second);
+  plb_array_release(y);
+  plb_array_release(a);
+
+  /* A writable mapping writes through to the file. */
+  CHECK_STATUS(plb_array_open_file(path, type, true, 8, &a, err), PLB_OK);
+  CHECK(!buffer_of(a).readonly);
+  CHECK_STATUS(plb_array_field(a, "y", &y, err), PLB_OK);
+  CHECK_STATUS(plb_array_set(y, float64, &ten, PLB_CAST_ALL, err), PLB_OK);
+  plb_array_release(y);
+  plb_array_release(a);
+  struct point read_back[3];
+  file = fopen(path, "rb");
+  CHECK(file != NULL);
+  if (file) {
+    uint64_t read_header = 0;
+    CHECK(fread(&read_header, sizeof read_header, 1, file) == 1 && read_header == header);
+    CHECK(fread(read_back, sizeof read_back, 1, file) == 1);
+    CHECK(read_back[0].y == 10.0 && read_back[2].y == 10.0 && read_back[2].x == 3);
+    fclose(file);
+  }
+
+  /* Errors: too short a file (the message names both sizes), a missing file, a type with
+   * pointers, NULL arguments. */
+  a = (plb_array*)1;
+  CHECK_STATUS(plb_array_open_file(path, type, false, 16, &a, err), PLB_VALUE_ERROR);
+  CHECK(a == NULL);
+  CHECK(message_has("56") && message_has("64"));
+  CHECK_STATUS(plb_array_open_file(path, type, false, -1, &a, err), PLB_VALUE_ERROR);
+  CHECK_STATUS(plb_array_open_file("no_such_dir/no_such_file", type, false, 0, &a, err),
+               PLB_LOOKUP_ERROR);
+  CHECK(message_has("no_such_file"));
+  plb_type* strings = parse("2 * string");
+  CHECK_STATUS(plb_array_open_file(path, strings, false, 0, &a, err), PLB_TYPE_ERROR);
+  CHECK_STATUS(plb_array_open_file(NULL, type, false, 0, &a, err), PLB_INVALID_ARGUMENT);
+  CHECK(message_has("'path'"));
+  CHECK_STATUS(plb_array_open_file(path, NULL, false, 0, &a, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_open_file(path, type, false, 0, NULL, err), PLB_INVALID_ARGUMENT);
+  remove(path);
+
+  /* Shared memory: created zero-filled, seen by a second mapping, unlinked by name. */
+  char name[64];
+  snprintf(name, sizeof name, "/plb_capi_test_%lx", (unsigned long)(uintptr_t)&name);
+  plb_type* numbers = parse("4 * int64");
+  plb_array* created = NULL;
+  CHECK_STATUS(plb_array_create_shared(name, numbers, &created, err), PLB_OK);
+  plb_array* last = at(created, 3);
+  CHECK(get_int64(last) == 0);
+  const double seven = 7.0;
+  CHECK_STATUS(plb_array_set(last, float64, &seven, PLB_CAST_ALL, err), PLB_OK);
+  plb_array_release(last);
+  plb_array* opened = NULL;
+  CHECK_STATUS(plb_array_open_shared(name, numbers, false, &opened, err), PLB_OK);
+  CHECK(buffer_of(opened).readonly);
+  CHECK(buffer_of(opened).data != buffer_of(created).data); /* another mapping */
+  last = at(opened, -1);
+  CHECK(get_int64(last) == 7);
+  plb_array_release(last);
+  plb_array* again = (plb_array*)1;
+  CHECK_STATUS(plb_array_create_shared(name, numbers, &again, err), PLB_INVALID_ARGUMENT);
+  CHECK(again == NULL);
+  CHECK_STATUS(plb_shared_unlink(name, err), PLB_OK);
+  /* Mappings outlive the name. */
+  CHECK_STATUS(plb_array_open_shared(name, numbers, true, &again, err), PLB_LOOKUP_ERROR);
+  CHECK_STATUS(plb_shared_unlink(name, err), PLB_LOOKUP_ERROR);
+  last = at(opened, 3);
+  CHECK(get_int64(last) == 7);
+  plb_array_release(last);
+  plb_array_release(opened);
+  plb_array_release(created);
+
+  CHECK_STATUS(plb_array_create_shared("no_slash", numbers, &again, err), PLB_VALUE_ERROR);
+  CHECK_STATUS(plb_array_create_shared(name, strings, &again, err), PLB_TYPE_ERROR);
+  CHECK_STATUS(plb_array_create_shared(NULL, numbers, &again, err), PLB_INVALID_ARGUMENT);
+  CHECK(message_has("'name'"));
+  CHECK_STATUS(plb_array_create_shared(name, NULL, &again, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_create_shared(name, numbers, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_open_shared(NULL, numbers, false, &again, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_open_shared(name, NULL, false, &again, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_open_shared(name, numbers, false, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_shared_unlink(NULL, err), PLB_INVALID_ARGUMENT);
+  plb_type_release(strings);
+  plb_type_release(numbers);
+  plb_type_release(float64);
+  plb_type_release(type);
+}
+
 void test_arrays(void) {
   test_create();
   test_from_pointer();
@@ -1254,4 +1421,6 @@ void test_arrays(void) {
   test_reduce();
   test_dlpack();
   test_arrow();
+  test_print();
+  test_mapped();
 }
