@@ -1,9 +1,10 @@
-/* The `pluribus` command: inspects datashape types and the registered functions through
- * the C API (pluribus.h only). */
+/* The `pluribus` command: inspects datashape types and the registered functions, and reads
+ * arrays from JSON (arrays.c), through the C API (pluribus.h only). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrays.h"
 #include "pluribus.h"
 
 /* Exit statuses: 0 success, 1 usage or internal failure, 2 bad datashape input. */
@@ -13,6 +14,8 @@ static const char usage_text[] =
     "usage: pluribus type [--json] '<datashape>'\n"
     "       pluribus type [--json] --stdin\n"
     "       pluribus functions [<name>...]\n"
+    "       pluribus json (--type '<datashape>' | --discover) FILE\n"
+    "       pluribus call FUNCTION [--type '<datashape>'] --json '<json>' ...\n"
     "       pluribus --help | --version\n"
     "\n"
     "Describes a datashape type: its canonical spelling, kind, size, alignment, the\n"
@@ -32,8 +35,14 @@ static const char usage_text[] =
     "on a line of its own followed by its kernel signatures, indented, in dispatch\n"
     "order.\n"
     "\n"
+    "`pluribus json` checks a JSON document against a datashape and prints the array\n"
+    "(or the first error with its JSON path), or prints the datashape it discovers.\n"
+    "`pluribus call` applies a function to arrays read from JSON and prints the results.\n"
+    "See `pluribus json --help` and `pluribus call --help`.\n"
+    "\n"
     "Exit status: 0 on success, 2 when a datashape is invalid (with --stdin: when any\n"
-    "line is) or a function is unknown, 1 for usage errors.\n";
+    "line is), a function is unknown, or (json, call) a JSON document does not fit or a\n"
+    "function refuses its arrays; 1 for usage errors.\n";
 
 /* ----- small helpers ------------------------------------------------------------------ */
 
@@ -446,6 +455,8 @@ int main(int argc, char** argv) {
     plb_error_free(err);
     return status;
   }
+  if (strcmp(argv[1], "json") == 0) return json_command(argc - 2, argv + 2);
+  if (strcmp(argv[1], "call") == 0) return call_command(argc - 2, argv + 2);
   if (strcmp(argv[1], "type") != 0) return usage_error("unknown command");
 
   bool json = false, from_stdin = false;

@@ -1242,8 +1242,6 @@ static void test_arrow(void) {
   plb_type_release(int64);
 }
 
-/* ----- printing --------------------------------------------------------------------- */
-
 static int repr_is(const plb_array* array, const char* expected) {
   char* text = NULL;
   if (plb_array_repr(array, &text, err) != PLB_OK) return 0;
@@ -1261,6 +1259,138 @@ static int str_is(const plb_array* array, const char* expected) {
   plb_string_free(text);
   return same;
 }
+
+/* ----- JSON ----------------------------------------------------------------------------- */
+
+static int json_is(const plb_array* array, const char* expected) {
+  char* text = NULL;
+  if (plb_array_to_json(array, &text, err) != PLB_OK) return 0;
+  int same = strcmp(text, expected) == 0;
+  if (!same) fprintf(stderr, "  JSON '%s', expected '%s'\n", text, expected);
+  plb_string_free(text);
+  return same;
+}
+
+static void test_json(void) {
+  /* With a type: records by key in any order, ?T from null. */
+  plb_type* type = parse("2 * {id: int64, amount: ?float64}");
+  const char* text = "[{\"id\": 1, \"amount\": 2.5}, {\"amount\": null, \"id\": 2}]";
+  plb_array* a = NULL;
+  CHECK_STATUS(plb_array_from_json(text, PLB_NUL_TERMINATED, type, &a, err), PLB_OK);
+  CHECK(has_type(a, "2 * {id: int64, amount: ?float64}"));
+  plb_array* amounts = NULL;
+  CHECK_STATUS(plb_array_field(a, "amount", &amounts, err), PLB_OK);
+  plb_array* amount = at(amounts, 0);
+  CHECK(get_double(amount) == 2.5);
+  plb_array_release(amount);
+  amount = at(amounts, 1);
+  bool missing = false;
+  CHECK_STATUS(plb_array_is_missing(amount, &missing, err), PLB_OK);
+  CHECK(missing);
+  plb_array_release(amount);
+  plb_array_release(amounts);
+  CHECK(json_is(a, "[{\"id\":1,\"amount\":2.5},{\"id\":2,\"amount\":null}]"));
+  plb_array_release(a);
+
+  /* A value that does not fit: the message names its JSON path. */
+  text = "[{\"id\": 1, \"amount\": 2.5}, {\"id\": 2, \"amount\": \"abc\"}]";
+  a = (plb_array*)1;
+  CHECK_STATUS(plb_array_from_json(text, PLB_NUL_TERMINATED, type, &a, err), PLB_VALUE_ERROR);
+  CHECK(a == NULL);
+  CHECK(message_has("$[1].amount: expected float64 or null, got \"abc\""));
+  CHECK(plb_error_line(err) == 0);
+  CHECK_STATUS(plb_array_from_json("[{\"id\": 1.5, \"amount\": 1}, {\"id\": 2, \"amount\": 1}]",
+                                   PLB_NUL_TERMINATED, type, &a, err),
+               PLB_VALUE_ERROR);
+  CHECK(message_has("$[0].id"));
+  CHECK_STATUS(plb_array_from_json("[{\"id\": 1, \"amount\": 1}]", PLB_NUL_TERMINATED, type, &a,
+                                   err),
+               PLB_VALUE_ERROR);
+  CHECK(message_has("expected 2 elements"));
+
+  /* Malformed JSON: a parse error with line and column (1-based, in bytes). */
+  plb_type* four = parse("4 * int64");
+  CHECK_STATUS(plb_array_from_json("[1, 2,\n 3,, 4]", PLB_NUL_TERMINATED, four, &a, err),
+               PLB_PARSE_ERROR);
+  CHECK(plb_error_line(err) == 2 && plb_error_column(err) == 4);
+  CHECK(strchr(plb_error_message(err), '^') != NULL);
+  CHECK_STATUS(plb_array_from_json("[1, 2", PLB_NUL_TERMINATED, NULL, &a, err), PLB_PARSE_ERROR);
+  CHECK(plb_error_line(err) == 1);
+
+  /* An explicit length ends the text. */
+  CHECK_STATUS(plb_array_from_json("[1, 2, 3, 4]trailing", 12, four, &a, err), PLB_OK);
+  CHECK(json_is(a, "[1,2,3,4]"));
+  plb_array_release(a);
+  plb_type_release(four);
+
+  /* Discovered types; ragged data; views of ragged data outlive the array. */
+  CHECK_STATUS(plb_array_from_json("[[1, 2], [3]]", PLB_NUL_TERMINATED, NULL, &a, err), PLB_OK);
+  CHECK(has_type(a, "2 * var * int64"));
+  plb_array* row = at(a, 0);
+  plb_array* element = at(row, 1);
+  plb_array_release(row);
+  plb_array_release(a);
+  CHECK(get_int64(element) == 2);
+  plb_array_release(element);
+  CHECK_STATUS(plb_array_from_json("[[1, 2], [3]]", PLB_NUL_TERMINATED, NULL, &a, err), PLB_OK);
+  plb_index past_end[2] = {integer_index(1), integer_index(1)};
+  plb_array* view = NULL;
+  CHECK_STATUS(plb_array_index(a, 2, past_end, &view, err), PLB_INDEX_ERROR);
+  CHECK(message_has("index 1 is out of bounds"));
+  CHECK(message_has("size 1"));
+  plb_array* copy = NULL;
+  CHECK_STATUS(plb_array_copy(a, &copy, err), PLB_OK);
+  plb_array_release(a);
+  CHECK(json_is(copy, "[[1,2],[3]]"));
+  /* Rows of a ragged dim break like the rows of a 2-dim array. */
+  CHECK(repr_is(copy, "array([[1, 2],\n       [3]], type='2 * var * int64')"));
+  plb_array_release(copy);
+
+  plb_type* discovered = NULL;
+  CHECK_STATUS(plb_json_discover("[{\"a\": 1}, {\"a\": null, \"b\": \"x\"}]", PLB_NUL_TERMINATED,
+                                 &discovered, err),
+               PLB_OK);
+  CHECK(prints_as(discovered, "2 * {a: ?int64, b: ?string}"));
+  plb_type_release(discovered);
+  CHECK_STATUS(plb_json_discover("[1.5, 2]", 8, &discovered, err), PLB_OK);
+  CHECK(prints_as(discovered, "2 * float64"));
+  plb_type_release(discovered);
+  discovered = (plb_type*)1;
+  CHECK(plb_json_discover("[1, \"a\"]", PLB_NUL_TERMINATED, &discovered, err) != PLB_OK);
+  CHECK(discovered == NULL);
+  CHECK(message_has("$"));
+  CHECK_STATUS(plb_json_discover("{\"a\": }", PLB_NUL_TERMINATED, &discovered, err),
+               PLB_PARSE_ERROR);
+  CHECK(plb_error_line(err) == 1 && plb_error_column(err) == 7);
+
+  /* Types the reader refuses; NaN has no JSON; NULL arguments. */
+  plb_type* abstract = parse("N * int64");
+  CHECK(plb_array_from_json("[1]", PLB_NUL_TERMINATED, abstract, &a, err) != PLB_OK);
+  CHECK(a == NULL);
+  plb_type_release(abstract);
+  plb_array* nan = make_zeros("float64");
+  plb_type* float64 = parse("float64");
+  const double not_a_number = 0.0 / 0.0;
+  CHECK_STATUS(plb_array_set(nan, float64, &not_a_number, PLB_CAST_NOCHECK, err), PLB_OK);
+  char* json = (char*)1;
+  CHECK_STATUS(plb_array_to_json(nan, &json, err), PLB_VALUE_ERROR);
+  CHECK(json == NULL);
+  plb_array_release(nan);
+  plb_type_release(float64);
+  CHECK_STATUS(plb_array_from_json(NULL, 3, type, &a, err), PLB_INVALID_ARGUMENT);
+  CHECK(message_has("'json'"));
+  CHECK_STATUS(plb_array_from_json("[]", 2, type, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_json_discover(NULL, 3, &discovered, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_json_discover("[1]", 3, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_to_json(NULL, &json, err), PLB_INVALID_ARGUMENT);
+  a = make_zeros("int8");
+  CHECK_STATUS(plb_array_to_json(a, NULL, err), PLB_INVALID_ARGUMENT);
+  CHECK(message_has("out_json"));
+  plb_array_release(a);
+  plb_type_release(type);
+}
+
+/* ----- printing --------------------------------------------------------------------- */
 
 static void test_print(void) {
   /* NumPy 1.24 prints np.arange(1., 7.).reshape(2, 3) the same way (with dtype=). */
@@ -1421,6 +1551,7 @@ void test_arrays(void) {
   test_reduce();
   test_dlpack();
   test_arrow();
+  test_json();
   test_print();
   test_mapped();
 }
