@@ -205,104 +205,6 @@ static PyObject* array_item(ArrayObject* self, PyObject* unused) {
   return value;
 }
 
-/* ----- construction ----- */
-
-/* Python scalars become 0-dim arrays without going through text. */
-static PyObject* scalar_array(PyObject* object) {
-  const plb_type* type = NULL;
-  char value[16];
-  if (PyBool_Check(object)) {
-    type = plbpy_bool;
-    value[0] = object == Py_True;
-  } else if (PyFloat_CheckExact(object)) {
-    double number = PyFloat_AS_DOUBLE(object);
-    type = plbpy_float64;
-    memcpy(value, &number, sizeof number);
-  } else if (PyLong_CheckExact(object)) {
-    int overflow = 0;
-    long long number = PyLong_AsLongLongAndOverflow(object, &overflow);
-    if (overflow != 0) return NULL; /* read as JSON, which knows uint64 and errors */
-    type = plbpy_int64;
-    int64_t wide = number;
-    memcpy(value, &wide, sizeof wide);
-  } else if (PyComplex_CheckExact(object)) {
-    double parts[2] = {PyComplex_RealAsDouble(object), PyComplex_ImagAsDouble(object)};
-    type = plbpy_complex128;
-    memcpy(value, parts, sizeof parts);
-  } else {
-    return NULL;
-  }
-  plb_error* err = plbpy_error();
-  plb_array* array = NULL;
-  plb_status status = plb_array_empty(type, &array, err);
-  if (status == PLB_OK) status = plb_array_set(array, type, value, PLB_CAST_NOCHECK, err);
-  if (status != PLB_OK) {
-    plb_array_release(array);
-    return plbpy_raise(status, err);
-  }
-  return plbpy_array_wrap(array);
-}
-
-static PyObject* json_array(PyObject* object, const plb_type* type) {
-  PyObject* dumps = plbpy_import("json", "dumps");
-  if (dumps == NULL) return NULL;
-  PyObject* text = PyObject_CallOneArg(dumps, object);
-  Py_DECREF(dumps);
-  if (text == NULL) return NULL;
-  Py_ssize_t length = 0;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(text, &length);
-  plb_array* array = NULL;
-  plb_status status = utf8 == NULL ? PLB_OK
-                                   : plb_array_from_json(utf8, (size_t)length, type, &array,
-                                                         plbpy_error());
-  Py_DECREF(text);
-  if (utf8 == NULL) return NULL;
-  return status == PLB_OK ? plbpy_array_wrap(array) : plbpy_raise(status, plbpy_error());
-}
-
-/* An array of `type` from a view: the view itself when it already has the type. */
-static PyObject* cast_to(PyObject* view, const plb_type* type) {
-  ArrayObject* array = (ArrayObject*)view;
-  plb_error* err = plbpy_error();
-  plb_type* dtype = NULL;
-  plb_status status = plb_type_dtype(type, &dtype, err);
-  if (status != PLB_OK) {
-    Py_DECREF(view);
-    return plbpy_raise(status, err);
-  }
-  bool same = false;
-  status = plb_type_equal(dtype, array->buffer.dtype, &same, err);
-  plb_array* cast = NULL;
-  if (status == PLB_OK && !same)
-    status = plb_array_astype(array->array, dtype, PLB_CAST_OVERFLOW, &cast, err);
-  plb_type_release(dtype);
-  if (status != PLB_OK) {
-    Py_DECREF(view);
-    return plbpy_raise(status, err);
-  }
-  if (same) return view;
-  Py_DECREF(view);
-  return plbpy_array_wrap(cast);
-}
-
-PyObject* plbpy_array_from_object(PyObject* object, const plb_type* type) {
-  PyObject* result = NULL;
-  if (PyObject_TypeCheck(object, &plbpy_ArrayType)) {
-    result = Py_NewRef(object);
-  } else if (!PyUnicode_Check(object) && !PyBytes_Check(object) &&
-             (result = plbpy_array_from_buffer(object)) == NULL && PyErr_Occurred()) {
-    return NULL;
-  }
-  if (result == NULL && type == NULL && (result = scalar_array(object)) == NULL &&
-      PyErr_Occurred())
-    return NULL;
-  if (result == NULL && PyObject_HasAttrString(object, "__dlpack__"))
-    result = plbpy_from_dlpack(NULL, object);
-  if (result != NULL) return type != NULL ? cast_to(result, type) : result;
-  if (PyErr_Occurred()) return NULL;
-  return json_array(object, type);
-}
-
 /* ----- properties ----- */
 
 static PyObject* array_type(ArrayObject* self, void* closure) {
@@ -488,7 +390,8 @@ static PyObject* array_squeeze(ArrayObject* self, PyObject* args) {
 /* The elements' bytes in C order (fixed-layout dtypes only). */
 static PyObject* array_tobytes(ArrayObject* self, PyObject* unused) {
   (void)unused;
-  if (plbpy_array_format(self) == NULL) return NULL;
+  int64_t itemsize = plbpy_array_format(self) != NULL ? plbpy_array_itemsize(self) : -1;
+  if (itemsize < 0) return NULL;
   plb_array* copy = NULL;
   plb_error* err = plbpy_error();
   plb_status status = plb_array_copy(self->array, &copy, err);
@@ -498,7 +401,7 @@ static PyObject* array_tobytes(ArrayObject* self, PyObject* unused) {
   if (status == PLB_OK) status = plb_array_buffer(copy, &buffer, err);
   PyObject* result = status == PLB_OK
                          ? PyBytes_FromStringAndSize(buffer.data,
-                                                     (Py_ssize_t)(size * self->itemsize))
+                                                     (Py_ssize_t)(size * itemsize))
                          : plbpy_raise(status, err);
   plb_array_release(copy);
   return result;

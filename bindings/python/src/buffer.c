@@ -49,6 +49,19 @@ enum { DLPACK_CPU = 1 };
 _Static_assert(sizeof(Py_ssize_t) == sizeof(int64_t),
                "Py_buffer shape/strides alias plb_buffer's int64_t arrays");
 
+/* Python's memoryview reads native single-character formats only; on a little-endian
+ * LP64 machine "<d" and "d" mean the same layout for these codes, so the short one is
+ * given (NumPy reads both). */
+static void prefer_native_format(char* format) {
+  const uint16_t probe = 1;
+  bool little_endian = *(const unsigned char*)&probe == 1;
+  if (little_endian && format[0] == '<' && format[1] != '\0' && format[2] == '\0' &&
+      strchr("?bBhHiIqQefd", format[1]) != NULL) {
+    format[0] = format[1];
+    format[1] = '\0';
+  }
+}
+
 const char* plbpy_array_format(ArrayObject* self) {
   if (self->format == NULL) {
     plb_status status = plb_type_to_pep3118(self->buffer.dtype, &self->format, plbpy_error());
@@ -57,6 +70,7 @@ const char* plbpy_array_format(ArrayObject* self) {
                    plb_status_name(status), plb_error_message(plbpy_error()));
       return NULL;
     }
+    prefer_native_format(self->format);
   }
   return self->format;
 }

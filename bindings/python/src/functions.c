@@ -64,6 +64,7 @@ static PyObject* make_function(const plb_function* function) {
   self->nin = nin;
   self->nout = nout;
   self->reduction = reduction;
+  self->core_reduction = false;
   return (PyObject*)self;
 }
 
@@ -182,6 +183,78 @@ static int read_int32(PyObject* object, const char* what, int32_t* out) {
   return 0;
 }
 
+static plb_status call_array(const char* name, int64_t nargs, plb_array* const* args,
+                             const plb_array_call_options* options, plb_array** results,
+                             int64_t* count, int64_t elements) {
+  plb_error* err = plbpy_error();
+  plb_status status;
+  if (elements >= PLBPY_NOGIL_ELEMENTS) {
+    Py_BEGIN_ALLOW_THREADS status =
+        plb_array_call(name, nargs, args, options, PLBPY_MAX_OPERANDS, results, count, err);
+    Py_END_ALLOW_THREADS
+  } else {
+    status = plb_array_call(name, nargs, args, options, PLBPY_MAX_OPERANDS, results, count, err);
+  }
+  return status;
+}
+
+/* A one-core-dim function over NumPy's reduction arguments: axis=None flattens first,
+ * one axis becomes the core dim, keepdims puts an extent-1 dim back where it was. */
+static PyObject* call_core_reduction(FunctionObject* self, plb_array* input, plb_array* out,
+                                     const plb_reduce_options* reduce, int64_t elements) {
+  plb_error* err = plbpy_error();
+  plb_buffer buffer = {0};
+  plb_status status = plb_array_buffer(input, &buffer, err);
+  if (status != PLB_OK) return plbpy_raise(status, err);
+  const int32_t ndim = buffer.ndim;
+  if (reduce->axes != NULL && reduce->naxes != 1) {
+    PyErr_Format(PyExc_TypeError, "%s() takes one axis or None", self->name);
+    return NULL;
+  }
+  plb_array* operand = plb_array_retain(input);
+  plb_array_call_options options = PLB_ARRAY_CALL_OPTIONS_INIT;
+  options.has_axis = true;
+  options.axis = -1;
+  if (reduce->axes == NULL && ndim != 1) {
+    int64_t flat = -1;
+    plb_array_release(operand);
+    operand = NULL;
+    if ((status = plb_array_reshape(input, 1, &flat, &operand, err)) != PLB_OK)
+      return plbpy_raise(status, err);
+  } else if (reduce->axes != NULL) {
+    options.axis = reduce->axes[0];
+  }
+  if (out != NULL && !reduce->keepdims) {
+    options.nout = 1;
+    options.out = &out;
+  }
+  plb_array* results[PLBPY_MAX_OPERANDS];
+  int64_t count = 0;
+  status = call_array(self->name, 1, &operand, &options, results, &count, elements);
+  plb_array_release(operand);
+  if (status != PLB_OK) return plbpy_raise(status, err);
+  plb_array* result = results[0];
+  if (reduce->keepdims && ndim > 0) {
+    /* The reduced dim comes back with extent 1 (every dim, for axis=None). */
+    int64_t shape[64];
+    int32_t axis = options.axis < 0 ? options.axis + ndim : options.axis;
+    for (int32_t k = 0; k < ndim; ++k)
+      shape[k] = reduce->axes == NULL || k == axis ? 1 : buffer.shape[k];
+    plb_array* kept = NULL;
+    status = plb_array_reshape(result, ndim, shape, &kept, err);
+    plb_array_release(result);
+    if (status != PLB_OK) return plbpy_raise(status, err);
+    result = kept;
+    if (out != NULL) {
+      status = plb_array_assign(out, result, PLB_CAST_OVERFLOW, err);
+      plb_array_release(result);
+      if (status != PLB_OK) return plbpy_raise(status, err);
+      result = plb_array_retain(out);
+    }
+  }
+  return plbpy_array_wrap(result);
+}
+
 static PyObject* call_reduction(FunctionObject* self, plb_array* input, plb_array* out,
                                 const CallKeywords* keywords, int64_t elements) {
   plb_reduce_options options = PLB_REDUCE_OPTIONS_INIT;
@@ -215,11 +288,18 @@ static PyObject* call_reduction(FunctionObject* self, plb_array* input, plb_arra
   plb_error* err = plbpy_error();
   plb_array* result = NULL;
   plb_status status;
+  if (self->core_reduction) return call_core_reduction(self, input, out, &options, elements);
   if (elements >= PLBPY_NOGIL_ELEMENTS) {
     Py_BEGIN_ALLOW_THREADS status = plb_array_reduce(self->name, input, &options, out, &result, err);
     Py_END_ALLOW_THREADS
   } else {
     status = plb_array_reduce(self->name, input, &options, out, &result, err);
+  }
+  if (status == PLB_TYPE_ERROR && strstr(plb_error_message(err), "not a reduction") != NULL) {
+    /* argmax, argmin, ...: one core dim (... * N * T) -> ... * U, but gufuncs for the
+     * library; from now on they take the core-dim path. */
+    self->core_reduction = true;
+    return call_core_reduction(self, input, out, &options, elements);
   }
   return status == PLB_OK ? plbpy_array_wrap(result) : plbpy_raise(status, err);
 }
@@ -284,21 +364,17 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     plb_array* results[PLBPY_MAX_OPERANDS];
     int64_t count = 0;
     plb_error* err = plbpy_error();
-    plb_status status;
-    if (operands.largest >= PLBPY_NOGIL_ELEMENTS) {
-      Py_BEGIN_ALLOW_THREADS status =
-          plb_array_call(self->name, nargs, operands.handles, &options, PLBPY_MAX_OPERANDS,
-                         results, &count, err);
-      Py_END_ALLOW_THREADS
-    } else {
-      status = plb_array_call(self->name, nargs, operands.handles, &options, PLBPY_MAX_OPERANDS,
-                              results, &count, err);
-    }
+    plb_status status = call_array(self->name, nargs, operands.handles, &options, results,
+                                   &count, operands.largest);
     if (status != PLB_OK) {
       plbpy_raise(status, err);
       goto fail;
     }
-    if (count == 1) {
+    if (nouts_given != 0) {
+      /* The results are new references to the out= handles: the caller's objects return. */
+      for (int64_t i = 0; i < count; ++i) plb_array_release(results[i]);
+      result = Py_NewRef(out);
+    } else if (count == 1) {
       result = plbpy_array_wrap(results[0]);
     } else if ((result = PyTuple_New((Py_ssize_t)count)) != NULL) {
       for (int64_t i = 0; i < count; ++i) {
@@ -315,7 +391,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     }
   }
   /* With out=, the caller's objects come back (a NumPy array stays a NumPy array). */
-  if (result != NULL && nouts_given != 0) {
+  if (result != NULL && nouts_given != 0 && result != out) {
     Py_DECREF(result);
     result = Py_NewRef(out);
   }

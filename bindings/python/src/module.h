@@ -30,7 +30,8 @@ typedef struct {
   const char* name; /* owned by the registry */
   int64_t nin;
   int64_t nout;
-  bool reduction; /* (... * N * T) -> ... * U: called through plb_array_reduce */
+  bool reduction;      /* (... * N * T) -> ... * U: NumPy's reduction arguments */
+  bool core_reduction; /* ... which the library calls with a core dim (argmax), not a reduce */
 } FunctionObject;
 
 extern PyTypeObject plbpy_TypeType;

@@ -203,3 +203,24 @@ def test_json_errors():
     assert info.value.line == 1
     with pytest.raises(ValueError, match="abc"):
         pluribus.from_json('[1, "abc"]', "2 * float64")
+
+
+def test_numbers_without_json_form():
+    a = pluribus.array([[1.0, float("nan")], [float("inf"), -float("inf")]])
+    np.testing.assert_array_equal(np.asarray(a), [[1.0, np.nan], [np.inf, -np.inf]])
+    c = pluribus.array([1 + 2j, 3.5])
+    assert c.dtype == "complex128"
+    assert c.tolist() == [1 + 2j, 3.5 + 0j]
+    assert pluribus.array([2**63]).dtype == "uint64"
+
+
+def test_numpy_scalars_inside_lists():
+    a = pluribus.array([{"n": np.int32(3), "x": np.float64(0.5)}],
+                       type="1 * {n: int32, x: float64}")
+    assert a.tolist() == [{"n": 3, "x": 0.5}]
+    assert pluribus.array([np.int64(1), np.int64(2)]).tolist() == [1, 2]
+
+
+def test_fractional_values_do_not_become_integers():
+    with pytest.raises(ValueError):
+        pluribus.array([1.5, 2.0], type="2 * int32")

@@ -8,6 +8,9 @@ import pluribus
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 
+# Debian's tornado warns about its own event-loop set-up inside distributed.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 
 @pytest.fixture(scope="module")
 def client():

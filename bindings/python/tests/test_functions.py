@@ -157,3 +157,14 @@ def test_threads_share_functions():
         t.join()
     for i in range(4):
         np.testing.assert_array_equal(results[i], x * i)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_arg_reductions_match_numpy(name, axis, keepdims):
+    x = np.array([[3.0, 9.0, 1.0, 4.0], [8.0, 2.0, 7.0, 0.5], [5.0, 6.0, 0.0, 9.5]])
+    got = np.asarray(getattr(pluribus, name)(x, axis=axis, keepdims=keepdims))
+    want = getattr(np, name)(x, axis=axis, keepdims=keepdims)
+    assert got.shape == np.shape(want)
+    np.testing.assert_array_equal(got, want)
