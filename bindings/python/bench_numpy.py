@@ -3,12 +3,17 @@ the ratio against the target of issue 5. Run with the build's package on the pat
 
     PYTHONPATH=build/bindings/python /usr/bin/python3 bindings/python/bench_numpy.py
 """
+import os
 import sys
 import timeit
 
 import numpy as np
 
-import pluribus
+# The source directory holds pluribus/ without its extension: import the built package.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+
+import pluribus  # noqa: E402
 
 
 def best_time(statement, number, repeat=7):

@@ -1,7 +1,7 @@
 /* functions.c: pluribus.Function, the registered functions as Python callables — a
  * vectorcall path that converts operands, reads axis/keepdims/out/initial and calls
  * plb_array_call or plb_array_reduce; operators reach it through plbpy_call_named. */
-#include "module.h"
+#include "call_cache.h"
 
 #include <string.h>
 
@@ -144,6 +144,7 @@ static int read_keywords(PyObject* const* values, PyObject* kwnames, CallKeyword
 typedef struct {
   Py_ssize_t count;
   plb_array* handles[PLBPY_MAX_OPERANDS];
+  const plb_buffer* buffers[PLBPY_MAX_OPERANDS]; /* the Array objects' descriptions */
   PyObject* owned[PLBPY_MAX_OPERANDS];
   int64_t largest; /* elements of the largest operand */
 } Operands;
@@ -168,6 +169,7 @@ static int operands_add(Operands* operands, PyObject* object) {
   for (int32_t k = 0; k < buffer->ndim; ++k) elements *= buffer->shape[k];
   if (elements > operands->largest) operands->largest = elements;
   operands->owned[operands->count] = owned;
+  operands->buffers[operands->count] = buffer;
   operands->handles[operands->count++] = ((ArrayObject*)object)->array;
   return 0;
 }
@@ -333,8 +335,10 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
                  (long long)self->nout, nouts_given);
     return NULL;
   }
-  Operands operands = {0};
-  Operands outputs = {0};
+  Operands operands; /* only count and largest need a start value */
+  Operands outputs;
+  operands.count = outputs.count = 0;
+  operands.largest = outputs.largest = 0;
   for (Py_ssize_t i = 0; i < nargs; ++i)
     if (operands_add(&operands, args[i]) < 0) goto fail;
   for (Py_ssize_t i = 0; i < nouts_given; ++i)
@@ -364,8 +368,22 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     plb_array* results[PLBPY_MAX_OPERANDS];
     int64_t count = 0;
     plb_error* err = plbpy_error();
-    plb_status status = call_array(self->name, nargs, operands.handles, &options, results,
-                                   &count, operands.largest);
+    plb_status status = PLB_NOT_IMPLEMENTED;
+    const bool plain_call = nouts_given == 0 && self->nout == 1 && !options.has_axis &&
+                            options.max_threads == 0;
+    if (plain_call) { /* the short path: a learned result dtype, the cached function */
+      status = plbpy_call_cached(self->function, nargs, operands.buffers,
+                                 operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], err);
+      count = status == PLB_OK ? 1 : 0;
+    }
+    if (status == PLB_NOT_IMPLEMENTED) {
+      status = call_array(self->name, nargs, operands.handles, &options, results, &count,
+                          operands.largest);
+      plb_buffer described = {0};
+      if (status == PLB_OK && plain_call && count == 1 &&
+          plb_array_buffer(results[0], &described, NULL) == PLB_OK)
+        plbpy_call_cache_learn(self->function, nargs, operands.buffers, described.dtype);
+    }
     if (status != PLB_OK) {
       plbpy_raise(status, err);
       goto fail;
