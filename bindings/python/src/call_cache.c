@@ -182,3 +182,28 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
   *out_result = array;
   return PLB_OK;
 }
+
+plb_status plbpy_call_into(const plb_function* function, int64_t nin,
+                           const plb_buffer* const* inputs, int64_t nout,
+                           const plb_buffer* const* outputs, const plb_call_options* options,
+                           bool release_gil, plb_error* err) {
+  if (nin > PLBPY_CACHED_MAX_INPUTS || nout > PLBPY_CACHED_MAX_INPUTS)
+    return PLB_NOT_IMPLEMENTED;
+  plb_buffer in[PLBPY_CACHED_MAX_INPUTS], out[PLBPY_CACHED_MAX_INPUTS];
+  for (int64_t i = 0; i < nin; ++i) {
+    if (!is_plain(inputs[i]->dtype)) return PLB_NOT_IMPLEMENTED;
+    in[i] = *inputs[i];
+  }
+  for (int64_t i = 0; i < nout; ++i) {
+    if (!is_plain(outputs[i]->dtype)) return PLB_NOT_IMPLEMENTED;
+    out[i] = *outputs[i];
+  }
+  plb_status status;
+  if (release_gil) {
+    Py_BEGIN_ALLOW_THREADS status = plb_function_call(function, nin, in, nout, out, options, err);
+    Py_END_ALLOW_THREADS
+  } else {
+    status = plb_function_call(function, nin, in, nout, out, options, err);
+  }
+  return status;
+}

@@ -18,4 +18,11 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
                              const plb_buffer* const* inputs, bool release_gil,
                              plb_array** out_result, plb_error* err);
 
+/* Calls `function` into the caller's outputs (out=) when every operand has a plain
+ * numeric or bool dtype; PLB_NOT_IMPLEMENTED (nothing done) otherwise. */
+plb_status plbpy_call_into(const plb_function* function, int64_t nin,
+                           const plb_buffer* const* inputs, int64_t nout,
+                           const plb_buffer* const* outputs, const plb_call_options* options,
+                           bool release_gil, plb_error* err);
+
 #endif

@@ -375,6 +375,16 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       status = plbpy_call_cached(self->function, nargs, operands.buffers,
                                  operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], err);
       count = status == PLB_OK ? 1 : 0;
+    } else if (nouts_given != 0) { /* out= of plain dtypes: straight into their memory */
+      plb_call_options call = PLB_CALL_OPTIONS_INIT;
+      call.max_threads = options.max_threads;
+      call.has_axis = options.has_axis;
+      call.axis = options.axis;
+      status = plbpy_call_into(self->function, nargs, operands.buffers, nouts_given,
+                               outputs.buffers, &call, operands.largest >= PLBPY_NOGIL_ELEMENTS,
+                               err);
+      for (count = 0; status == PLB_OK && count < nouts_given; ++count)
+        results[count] = plb_array_retain(outputs.handles[count]);
     }
     if (status == PLB_NOT_IMPLEMENTED) {
       status = call_array(self->name, nargs, operands.handles, &options, results, &count,
