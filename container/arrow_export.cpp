@@ -58,7 +58,8 @@ class Runs {
           last.count += count;
           return;
         }
-      } else if (last_at + last.count * last.stride == at && (count == 1 || stride == last.stride)) {
+      } else if (last_at + last.count * last.stride == at &&
+                 (count == 1 || stride == last.stride)) {
         last.count += count;
         return;
       }
@@ -224,7 +225,8 @@ class Exporter {
   explicit Exporter(std::shared_ptr<const Array> source) : source_(std::move(source)) {}
 
   // The column of `runs.total()` elements of type `dims * t`.
-  std::unique_ptr<ArrayNode> column(const Runs& runs, std::span<const Dim> dims, const ndt::Type& t) {
+  std::unique_ptr<ArrayNode> column(const Runs& runs, std::span<const Dim> dims,
+                                    const ndt::Type& t) {
     using ndt::Kind;
     if (!dims.empty()) return fixed_list(runs, dims.front(), dims.subspan(1), t);
     switch (t.kind()) {
@@ -285,11 +287,21 @@ class Exporter {
     } else {
       char* out = allocate(*n, runs.total() * item);
       switch (item) {
-        case 1: gather<1>(runs, out); break;
-        case 2: gather<2>(runs, out); break;
-        case 4: gather<4>(runs, out); break;
-        case 8: gather<8>(runs, out); break;
-        case 16: gather<16>(runs, out); break;
+        case 1:
+          gather<1>(runs, out);
+          break;
+        case 2:
+          gather<2>(runs, out);
+          break;
+        case 4:
+          gather<4>(runs, out);
+          break;
+        case 8:
+          gather<8>(runs, out);
+          break;
+        case 16:
+          gather<16>(runs, out);
+          break;
         default:
           runs.each([&](const char* p) {
             std::memcpy(out, p, static_cast<std::size_t>(item));

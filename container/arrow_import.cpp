@@ -41,7 +41,8 @@ ndt::ArrowFormat read_format(const ArrowSchema* s, int depth) {
   f.format = s->format;
   f.name = s->name ? s->name : "";
   f.nullable = (s->flags & ARROW_FLAG_NULLABLE) != 0;
-  for (int64_t k = 0; k < s->n_children; ++k) f.children.push_back(read_format(s->children[k], depth + 1));
+  for (int64_t k = 0; k < s->n_children; ++k)
+    f.children.push_back(read_format(s->children[k], depth + 1));
   return f;
 }
 
@@ -110,8 +111,8 @@ void check_node(Column c, int64_t buffers, int64_t children, int64_t start, int6
   if (a->dictionary != nullptr) bad_data(s, "a dictionary the schema does not have");
   if (a->length < 0 || a->offset < 0) bad_data(s, "negative length or offset");
   if (start < 0 || count < 0 || start + count > a->length)
-    bad_data(s, fmt::format("elements [{}, {}) asked of a column of length {}", start, start + count,
-                            a->length));
+    bad_data(s, fmt::format("elements [{}, {}) asked of a column of length {}", start,
+                            start + count, a->length));
 }
 
 class Importer {
@@ -162,7 +163,6 @@ class Importer {
   }
 
  private:
-
   void fill_value(Column c, const ndt::Type& t, int64_t start, int64_t count, char* dst,
                   int64_t stride) {
     using ndt::Kind;
@@ -272,7 +272,8 @@ class Importer {
     }
     for (int64_t i = 0; i < count; ++i) {
       const int64_t p = a.offset + start + i;
-      const Span s{base == nullptr ? nullptr : base + (off[p] - first) * item_size, off[p + 1] - off[p]};
+      const Span s{base == nullptr ? nullptr : base + (off[p] - first) * item_size,
+                   off[p + 1] - off[p]};
       std::memcpy(dst + i * stride, &s, sizeof s);
     }
   }

@@ -107,7 +107,8 @@ Array import_tensor(const DLTensor& t, bool readonly, std::function<void()> cons
   if (t.ndim < 0)
     throw Error(ErrorCode::invalid_argument, fmt::format("{}: negative ndim {}", who, t.ndim));
   if (t.ndim > 0 && t.shape == nullptr)
-    throw Error(ErrorCode::invalid_argument, fmt::format("{}: NULL shape with ndim {}", who, t.ndim));
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{}: NULL shape with ndim {}", who, t.ndim));
   ndt::Type dtype;
   try {
     dtype = ndt::from_dlpack_dtype(ndt::DLDataType{t.dtype.code, t.dtype.bits, t.dtype.lanes});
@@ -132,7 +133,8 @@ Array import_tensor(const DLTensor& t, bool readonly, std::function<void()> cons
     for (std::size_t k = 0; k < ndim; ++k) strides[k] = checked_product(t.strides[k], item, who);
   }
   if (t.byte_offset > static_cast<uint64_t>(INT64_MAX))
-    throw Error(ErrorCode::overflow, fmt::format("{}: byte_offset {} is too large", who, t.byte_offset));
+    throw Error(ErrorCode::overflow,
+                fmt::format("{}: byte_offset {} is too large", who, t.byte_offset));
   char* data = static_cast<char*>(t.data);
   if (data != nullptr) data += t.byte_offset;
   // Memory's release runs even when from_pointer fails after making it; only a finished

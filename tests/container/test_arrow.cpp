@@ -304,6 +304,17 @@ TEST_CASE("arrow: a 0-dim var array exports its elements; other 0-dim arrays are
   }
 }
 
+TEST_CASE("arrow: export of an empty column still has offsets[0] = 0") {
+  static Span none[1] = {};
+  ArrowSchema s;
+  ArrowArray arr;
+  nd::to_arrow(from_buffer(none, ndt::string, {0}, {16}), &s, &arr);
+  CHECK(arr.length == 0);
+  REQUIRE(arr.buffers[1] != nullptr);
+  CHECK(values<int32_t>(arr.buffers[1], 1) == std::vector<int32_t>{0});
+  release(s, arr);
+}
+
 TEST_CASE("arrow: export errors write nothing") {
   static char data[64] = {};
   ArrowSchema s{};
@@ -409,6 +420,33 @@ TEST_CASE("arrow: import of strings points into Arrow's data buffer") {
   CHECK(a.data()[row + 16] == 1);
   CHECK(e[2].data == text + 5);
   CHECK(e[2].size == 1);
+}
+
+TEST_CASE("arrow: import of large strings (int64 offsets) and an empty column") {
+  static int64_t offsets[3] = {0, 3, 7};
+  static const char text[] = "onetwo!";
+  int released = 0;
+  std::vector<const void*> buffers = {nullptr, offsets, text};
+  ArrowSchema s = schema("U", &released);
+  ArrowArray arr = array(2, buffers, &released);
+  Array a = nd::from_arrow(&s, &arr);
+  CHECK(a.dtype() == ndt::string);
+  Span e[2];
+  std::memcpy(e, a.data(), sizeof e);
+  CHECK(e[0].data == text);
+  CHECK(e[0].size == 3);
+  CHECK(e[1].data == text + 3);
+  CHECK(e[1].size == 4);
+
+  std::vector<const void*> none = {nullptr, nullptr};
+  ArrowSchema empty_schema = schema("g", &released);
+  ArrowArray empty = array(0, none, &released);
+  Array b = nd::from_arrow(&empty_schema, &empty);
+  CHECK(vec(b.shape()) == std::vector<int64_t>{0});
+  CHECK(b.dtype() == ndt::float64);
+  a = Array();
+  b = Array();
+  CHECK(released == 4);
 }
 
 TEST_CASE("arrow: import of a list of primitives points var elements into the child values") {
@@ -555,7 +593,8 @@ TEST_CASE("arrow: import errors leave both structs to the caller") {
   }
 }
 
-// ===== round trips ==================================================================================
+// ===== round trips
+// ==================================================================================
 
 TEST_CASE("arrow: round trips through the C Data Interface") {
   SUBCASE("strided int64, then back to shared memory") {

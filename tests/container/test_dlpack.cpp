@@ -4,9 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
-#include <cstring>
 #include <vector>
 
 #include "container/array.hpp"
@@ -47,7 +47,6 @@ struct Producer {
 };
 using VersionedProducer = Producer<DLManagedTensorVersioned>;
 using LegacyProducer = Producer<DLManagedTensor>;
-
 
 constexpr DLDataType kFloat64{kDLFloat, 64, 1};
 constexpr DLDataType kInt32{kDLInt, 32, 1};
@@ -130,7 +129,8 @@ TEST_CASE("dlpack: a read-only array is flagged, and refused by the legacy struc
   int released = 0;
   const int64_t shape[] = {4};
   const int64_t strides[] = {1};
-  Array a = Array::from_pointer(data, ndt::bool_, shape, strides, [&] { ++released; }, true);
+  Array a = Array::from_pointer(
+      data, ndt::bool_, shape, strides, [&] { ++released; }, true);
   DLManagedTensorVersioned* t = nd::to_dlpack_versioned(a);
   CHECK(t->flags == DLPACK_FLAG_BITMASK_READ_ONLY);
   CHECK(t->dl_tensor.dtype.code == kDLBool);
