@@ -31,7 +31,8 @@ const std::string& numbers_text() {
     out.reserve(static_cast<std::size_t>(kNumbers) * 24);
     for (int64_t i = 0; i < kNumbers; ++i) {
       if (i) out += ", ";
-      fmt::format_to(std::back_inserter(out), "{}", mantissa(random) * std::pow(10.0, exponent(random)));
+      fmt::format_to(std::back_inserter(out), "{}",
+                     mantissa(random) * std::pow(10.0, exponent(random)));
     }
     out += "]";
     return out;
@@ -107,7 +108,7 @@ const Records& records() {
     Records out;
     const std::size_t target = std::size_t{100} << 20;
     out.text.reserve(target + 256);
-    out.text = "[";
+    out.text += '[';
     std::mt19937_64 random(7);
     while (out.text.size() < target) {
       const int64_t i = out.count++;
@@ -115,10 +116,11 @@ const Records& records() {
       const auto name = fmt::format("name_{}", random() % 1000000);
       out.string_bytes += static_cast<int64_t>(name.size()) + 1;
       if (i % 10 == 9)
-        fmt::format_to(std::back_inserter(out.text), R"({{"id": {}, "name": "{}", "score": null}})", i, name);
+        fmt::format_to(std::back_inserter(out.text), R"({{"id": {}, "name": "{}", "score": null}})",
+                       i, name);
       else
-        fmt::format_to(std::back_inserter(out.text), R"({{"id": {}, "name": "{}", "score": {}}})", i, name,
-                       static_cast<double>(random() % 100000) / 64.0);
+        fmt::format_to(std::back_inserter(out.text), R"({{"id": {}, "name": "{}", "score": {}}})",
+                       i, name, static_cast<double>(random() % 100000) / 64.0);
     }
     out.text += "]";
     return out;
@@ -141,7 +143,8 @@ void BM_read_records_100MB(benchmark::State& state) {
   state.counters["array_MB"] = static_cast<double>(array_bytes) / 1e6;
   state.counters["peak_over_input_MB"] = static_cast<double>(extra) / 1e6;
   // The target: peak <= input + 2 x array, i.e. this ratio <= 2.
-  state.counters["peak_over_input_per_array"] = static_cast<double>(extra) / static_cast<double>(array_bytes);
+  state.counters["peak_over_input_per_array"] =
+      static_cast<double>(extra) / static_cast<double>(array_bytes);
 }
 BENCHMARK(BM_read_records_100MB)->Unit(benchmark::kMillisecond)->Iterations(3);
 

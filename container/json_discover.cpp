@@ -22,25 +22,32 @@ struct Position {
   enum class Kind : uint8_t { none, boolean, integer, real, string, list, object };
   Kind kind = Kind::none;  // none: no value but null (or no value at all)
   bool nullable = false;
-  bool negative = false;     // integer: some value was negative
-  bool above_int64 = false;  // integer: some value exceeded int64
-  int64_t length = -2;       // list: the common length, -1 when lengths differ, -2 unset
-  int64_t objects = 0;       // object: how many objects were seen here
-  std::unique_ptr<Position> element;                // list
-  std::vector<std::string> keys;                    // object, first-seen order
-  std::vector<std::unique_ptr<Position>> members;   // object, parallel to keys
-  std::vector<int64_t> present;                     // object: objects that had each key
+  bool negative = false;              // integer: some value was negative
+  bool above_int64 = false;           // integer: some value exceeded int64
+  int64_t length = -2;                // list: the common length, -1 when lengths differ, -2 unset
+  int64_t objects = 0;                // object: how many objects were seen here
+  std::unique_ptr<Position> element;  // list
+  std::vector<std::string> keys;      // object, first-seen order
+  std::vector<std::unique_ptr<Position>> members;  // object, parallel to keys
+  std::vector<int64_t> present;                    // object: objects that had each key
 };
 
 std::string_view kind_name(Position::Kind k) {
   switch (k) {
-    case Position::Kind::none: return "null";
-    case Position::Kind::boolean: return "a bool";
-    case Position::Kind::integer: return "an integer";
-    case Position::Kind::real: return "a float";
-    case Position::Kind::string: return "a string";
-    case Position::Kind::list: return "a list";
-    case Position::Kind::object: return "an object";
+    case Position::Kind::none:
+      return "null";
+    case Position::Kind::boolean:
+      return "a bool";
+    case Position::Kind::integer:
+      return "an integer";
+    case Position::Kind::real:
+      return "a float";
+    case Position::Kind::string:
+      return "a string";
+    case Position::Kind::list:
+      return "a list";
+    case Position::Kind::object:
+      return "an object";
   }
   return "?";
 }
@@ -55,9 +62,9 @@ bool is_identifier(std::string_view name) {
 struct Frame {
   explicit Frame(Position* p) : position(p) {}
   Position* position;
-  int64_t count = 0;            // list: elements so far; object: keys so far
-  std::size_t member = 0;       // object: the member the last key named
-  std::vector<uint8_t> seen;    // object: members seen in this object
+  int64_t count = 0;          // list: elements so far; object: keys so far
+  std::size_t member = 0;     // object: the member the last key named
+  std::vector<uint8_t> seen;  // object: members seen in this object
 };
 
 class Discoverer {
@@ -96,7 +103,7 @@ class Discoverer {
     merge(p, Position::Kind::list);
     if (p->nullable) null_with_list();
     if (!p->element) p->element = std::make_unique<Position>();
-    stack_.emplace_back(p);
+    enter(p);
     return true;
   }
   bool end_array() {
@@ -114,7 +121,7 @@ class Discoverer {
     Position* p = next();
     merge(p, Position::Kind::object);
     ++p->objects;
-    stack_.emplace_back(p);
+    enter(p);
     stack_.back().seen.assign(p->keys.size(), 0);
     return true;
   }
@@ -149,7 +156,8 @@ class Discoverer {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) {
     std::string message = ex.what();
     if (auto colon = message.find(": ", message.find("column")); colon != std::string::npos)
       message = message.substr(colon + 2);
@@ -162,6 +170,15 @@ class Discoverer {
   bool scalar(Position::Kind kind) {
     merge(next(), kind);
     return true;
+  }
+
+  // Building the type recurses once per level: deeper text is refused rather than risking
+  // the stack (nlohmann's parser itself is iterative).
+  static constexpr std::size_t kMaxDepth = 10000;
+  void enter(Position* p) {
+    if (stack_.size() == kMaxDepth)
+      fail(path(stack_.size()), fmt::format("nested deeper than {} levels", kMaxDepth));
+    stack_.emplace_back(p);
   }
 
   // The position of the next value; counts it in its list.
@@ -187,7 +204,7 @@ class Discoverer {
       return;
     }
     fail(path(stack_.size()), fmt::format("ambiguous: {} where {} was seen before (give a type)",
-                                         kind_name(kind), kind_name(p->kind)));
+                                          kind_name(kind), kind_name(p->kind)));
   }
 
   void check_integers(Position* p) {
@@ -197,7 +214,8 @@ class Discoverer {
   }
 
   [[noreturn]] void null_with_list() const {
-    fail(path(stack_.size()), "ambiguous: null and lists at one position (a dim cannot be missing)");
+    fail(path(stack_.size()),
+         "ambiguous: null and lists at one position (a dim cannot be missing)");
   }
 
   // The JSON path of the value the first `levels` frames designate.
@@ -230,11 +248,21 @@ class Discoverer {
     using K = Position::Kind;
     ndt::Type t;
     switch (p.kind) {
-      case K::none: t = ndt::float64; break;  // only nulls (?float64) or no value at all
-      case K::boolean: t = ndt::bool_; break;
-      case K::integer: t = p.above_int64 ? ndt::uint64 : ndt::int64; break;
-      case K::real: t = ndt::float64; break;
-      case K::string: t = ndt::string; break;
+      case K::none:
+        t = ndt::float64;
+        break;  // only nulls (?float64) or no value at all
+      case K::boolean:
+        t = ndt::bool_;
+        break;
+      case K::integer:
+        t = p.above_int64 ? ndt::uint64 : ndt::int64;
+        break;
+      case K::real:
+        t = ndt::float64;
+        break;
+      case K::string:
+        t = ndt::string;
+        break;
       case K::list: {
         // The root is one list, so its length is always known.
         ndt::Type element = to_type(*p.element, where + "[]");
@@ -248,8 +276,9 @@ class Discoverer {
           ndt::Type member = to_type(*p.members[i], at);
           if (p.present[i] < p.objects && member.kind() != ndt::Kind::Option) {
             if (member.is_dim())
-              fail(at, "ambiguous: a key with list values is absent from some objects (a dim "
-                       "cannot be missing)");
+              fail(at,
+                   "ambiguous: a key with list values is absent from some objects (a dim "
+                   "cannot be missing)");
             member = ndt::make_option(member);
           }
           fields.push_back({p.keys[i], member});

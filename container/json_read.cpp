@@ -103,14 +103,14 @@ enum class FrameKind : uint8_t { fixed, var, tuple, record, complex };
 
 struct Frame {
   FrameKind kind;
-  const ndt::Type* type;     // the container (resolved)
-  const ndt::Type* element;  // fixed/var: the element type
-  char* base;                // fixed: element 0; tuple/record: the value; var: the malloc'ed block
-  char* slot;                // var: the {data, size} pair; complex: the value
-  int64_t count;             // elements/members read so far
-  int64_t extent;            // fixed: N; var: capacity in elements; tuple: member count
-  int64_t stride;            // fixed: byte stride; var: element size
-  int64_t field;             // record: the member the last key named (-1 before the first)
+  const ndt::Type* type;      // the container (resolved)
+  const ndt::Type* element;   // fixed/var: the element type
+  char* base;                 // fixed: element 0; tuple/record: the value; var: the malloc'ed block
+  char* slot;                 // var: the {data, size} pair; complex: the value
+  int64_t count;              // elements/members read so far
+  int64_t extent;             // fixed: N; var: capacity in elements; tuple: member count
+  int64_t stride;             // fixed: byte stride; var: element size
+  int64_t field;              // record: the member the last key named (-1 before the first)
   std::vector<uint8_t> seen;  // record: members read
   double parts[2];            // complex
 };
@@ -223,10 +223,12 @@ class Reader {
     auto fields = f.type->fields();
     // Objects usually repeat the record's order: try the next member first.
     int64_t i = f.field + 1;
-    if (i >= static_cast<int64_t>(fields.size()) || fields[static_cast<std::size_t>(i)].name != name)
+    if (i >= static_cast<int64_t>(fields.size()) ||
+        fields[static_cast<std::size_t>(i)].name != name)
       i = f.type->field_index(name);
     if (i < 0)
-      fail(path(depth_ - 1), fmt::format("unknown key {} for {}", describe_string(name), f.type->str()));
+      fail(path(depth_ - 1),
+           fmt::format("unknown key {} for {}", describe_string(name), f.type->str()));
     if (f.seen[static_cast<std::size_t>(i)])
       fail(path(depth_ - 1), fmt::format("repeated key {}", describe_string(name)));
     f.seen[static_cast<std::size_t>(i)] = 1;
@@ -310,7 +312,8 @@ class Reader {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) {
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 5:
     // syntax error while parsing value - ...". Keep what follows the position.
     std::string message = ex.what();
@@ -347,7 +350,8 @@ class Reader {
     switch (f.kind) {
       case FrameKind::fixed:
         if (f.count == f.extent)
-          fail(path(depth_ - 1), fmt::format("expected {} elements ({}), got more", f.extent, f.type->str()));
+          fail(path(depth_ - 1),
+               fmt::format("expected {} elements ({}), got more", f.extent, f.type->str()));
         return {f.element, f.base + f.count++ * f.stride};
       case FrameKind::var: {
         if (f.count == f.extent) grow_var(f);
@@ -357,7 +361,8 @@ class Reader {
       }
       case FrameKind::tuple: {
         if (f.count == f.extent)
-          fail(path(depth_ - 1), fmt::format("expected {} members ({}), got more", f.extent, f.type->str()));
+          fail(path(depth_ - 1),
+               fmt::format("expected {} members ({}), got more", f.extent, f.type->str()));
         const auto& member = f.type->fields()[static_cast<std::size_t>(f.count++)];
         return {&member.type, f.base + member.offset};
       }
@@ -402,7 +407,9 @@ class Reader {
     if (__builtin_mul_overflow(capacity, std::max<int64_t>(f.stride, 1), &bytes))
       throw Error(ErrorCode::overflow, fmt::format("{}: a var dim too long", path(depth_ - 1)));
     void* p = std::realloc(f.base, static_cast<std::size_t>(bytes));
-    if (!p) throw Error(ErrorCode::memory, fmt::format("{}: out of memory ({} bytes)", path(depth_ - 1), bytes));
+    if (!p)
+      throw Error(ErrorCode::memory,
+                  fmt::format("{}: out of memory ({} bytes)", path(depth_ - 1), bytes));
     f.base = static_cast<char*>(p);
     f.extent = capacity;
   }
@@ -491,7 +498,8 @@ class Reader {
 
   template <class T>
   bool put_checked(char* dest, int64_t value) {
-    if (value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max()) return false;
+    if (value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max())
+      return false;
     put(dest, static_cast<T>(value));
     return true;
   }
@@ -499,10 +507,18 @@ class Reader {
   void store_signed(const Slot& s, const ndt::Type& t, int64_t value) {
     bool ok = true;
     switch (t.kind()) {
-      case Kind::Int8: ok = put_checked<int8_t>(s.dest, value); break;
-      case Kind::Int16: ok = put_checked<int16_t>(s.dest, value); break;
-      case Kind::Int32: ok = put_checked<int32_t>(s.dest, value); break;
-      case Kind::Int64: put(s.dest, value); break;
+      case Kind::Int8:
+        ok = put_checked<int8_t>(s.dest, value);
+        break;
+      case Kind::Int16:
+        ok = put_checked<int16_t>(s.dest, value);
+        break;
+      case Kind::Int32:
+        ok = put_checked<int32_t>(s.dest, value);
+        break;
+      case Kind::Int64:
+        put(s.dest, value);
+        break;
       default:
         if (!store_float(s, t, static_cast<double>(value))) mismatch(s, fmt::format("{}", value));
         return;
@@ -513,20 +529,36 @@ class Reader {
   void store_unsigned(const Slot& s, const ndt::Type& t, uint64_t value) {
     uint64_t limit = 0;
     switch (t.kind()) {
-      case Kind::UInt8: limit = UINT8_MAX; break;
-      case Kind::UInt16: limit = UINT16_MAX; break;
-      case Kind::UInt32: limit = UINT32_MAX; break;
-      case Kind::UInt64: limit = UINT64_MAX; break;
+      case Kind::UInt8:
+        limit = UINT8_MAX;
+        break;
+      case Kind::UInt16:
+        limit = UINT16_MAX;
+        break;
+      case Kind::UInt32:
+        limit = UINT32_MAX;
+        break;
+      case Kind::UInt64:
+        limit = UINT64_MAX;
+        break;
       default:
         if (!store_float(s, t, static_cast<double>(value))) mismatch(s, fmt::format("{}", value));
         return;
     }
     if (value > limit) out_of_range(s, fmt::format("{}", value));
     switch (t.kind()) {
-      case Kind::UInt8: put(s.dest, static_cast<uint8_t>(value)); break;
-      case Kind::UInt16: put(s.dest, static_cast<uint16_t>(value)); break;
-      case Kind::UInt32: put(s.dest, static_cast<uint32_t>(value)); break;
-      default: put(s.dest, value); break;
+      case Kind::UInt8:
+        put(s.dest, static_cast<uint8_t>(value));
+        break;
+      case Kind::UInt16:
+        put(s.dest, static_cast<uint16_t>(value));
+        break;
+      case Kind::UInt32:
+        put(s.dest, static_cast<uint32_t>(value));
+        break;
+      default:
+        put(s.dest, value);
+        break;
     }
   }
 
@@ -604,7 +636,9 @@ class Reader {
         const auto c = static_cast<unsigned char>(value[i]);
         const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-        for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(value[i + static_cast<std::size_t>(k)]) & 0x3Fu);
+        for (int k = 1; k < len; ++k)
+          cp = (cp << 6) |
+               (static_cast<unsigned char>(value[i + static_cast<std::size_t>(k)]) & 0x3Fu);
         if (n == length) return false;
         std::memcpy(dest + 4 * n++, &cp, 4);
         i += static_cast<std::size_t>(len);

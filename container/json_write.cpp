@@ -73,14 +73,30 @@ bool append_quoted(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c)); break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        break;
     }
     ++i;
   }
@@ -135,19 +151,32 @@ class Writer {
 
   void value(const ndt::Type& t, const char* p) {
     switch (t.kind()) {
-      case Kind::Bool: out_ += *p ? "true" : "false"; return;
-      case Kind::Int8: return integer(load<int8_t>(p));
-      case Kind::Int16: return integer(load<int16_t>(p));
-      case Kind::Int32: return integer(load<int32_t>(p));
-      case Kind::Int64: return integer(load<int64_t>(p));
-      case Kind::UInt8: return integer(load<uint8_t>(p));
-      case Kind::UInt16: return integer(load<uint16_t>(p));
-      case Kind::UInt32: return integer(load<uint32_t>(p));
-      case Kind::UInt64: return integer(load<uint64_t>(p));
+      case Kind::Bool:
+        out_ += *p ? "true" : "false";
+        return;
+      case Kind::Int8:
+        return integer(load<int8_t>(p));
+      case Kind::Int16:
+        return integer(load<int16_t>(p));
+      case Kind::Int32:
+        return integer(load<int32_t>(p));
+      case Kind::Int64:
+        return integer(load<int64_t>(p));
+      case Kind::UInt8:
+        return integer(load<uint8_t>(p));
+      case Kind::UInt16:
+        return integer(load<uint16_t>(p));
+      case Kind::UInt32:
+        return integer(load<uint32_t>(p));
+      case Kind::UInt64:
+        return integer(load<uint64_t>(p));
       case Kind::Float16:
-      case Kind::BFloat16: return small_float(t, p);
-      case Kind::Float32: return real(load<float>(p));
-      case Kind::Float64: return real(load<double>(p));
+      case Kind::BFloat16:
+        return small_float(t, p);
+      case Kind::Float32:
+        return real(load<float>(p));
+      case Kind::Float64:
+        return real(load<double>(p));
       case Kind::Complex64:
       case Kind::Complex128: {
         const bool wide = t.kind() == Kind::Complex128;
@@ -156,8 +185,10 @@ class Writer {
         for (int k = 0; k < 2; ++k) {
           if (k) out_ += ',';
           path_.push_back({k, nullptr});
-          if (wide) real(load<double>(p + k * half));
-          else real(load<float>(p + k * half));
+          if (wide)
+            real(load<double>(p + k * half));
+          else
+            real(load<float>(p + k * half));
           path_.pop_back();
         }
         out_ += ']';
@@ -170,7 +201,8 @@ class Writer {
           fail(ErrorCode::value, "the string is not valid UTF-8");
         return;
       }
-      case Kind::FixedString: return fixed_string(t, p);
+      case Kind::FixedString:
+        return fixed_string(t, p);
       case Kind::Option: {
         const ndt::Type& child = t.child();
         if (p[child.size()] == 0) {
@@ -180,7 +212,8 @@ class Writer {
         return value(child, p);
       }
       case Kind::Nominal:
-      case Kind::Constructor: return value(t.child(), p);
+      case Kind::Constructor:
+        return value(t.child(), p);
       case Kind::FixedDim: {
         const ndt::Type& child = t.child();
         out_ += '[';

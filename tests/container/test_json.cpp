@@ -2,6 +2,7 @@
 // every error path with its message, discovery, round trips, ragged/missing data, large input.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -10,8 +11,6 @@
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "container/array.hpp"
 #include "container/json.hpp"
@@ -37,7 +36,8 @@ std::string error_of(F&& f, ErrorCode* code = nullptr) {
   return "";
 }
 
-std::string read_error(std::string_view text, std::string_view type, ErrorCode expected = ErrorCode::value) {
+std::string read_error(std::string_view text, std::string_view type,
+                       ErrorCode expected = ErrorCode::value) {
   ErrorCode code = ErrorCode::ok;
   std::string message = error_of([&] { nd::from_json(text, T(type)); }, &code);
   CHECK(code == expected);
@@ -115,7 +115,8 @@ TEST_CASE("json: floats, float32 overflow, float16, bool, complex") {
   auto f = nd::from_json("[0.1, 3]", T("2 * float32"));
   CHECK(at<float>(f.data()) == 0.1f);
   CHECK(at<float>(f.data() + 4) == 3.0f);
-  CHECK(read_error("[1e300]", "1 * float32") == "$[0]: expected float32, got 1e+300 (out of range)");
+  CHECK(read_error("[1e300]", "1 * float32") ==
+        "$[0]: expected float32, got 1e+300 (out of range)");
 
   // float16 1.5 is 0x3E00 (sign 0, exponent 15, mantissa 0x200); -2 is 0xC000.
   auto h = nd::from_json("[1.5, -2]", T("2 * float16"));
@@ -165,7 +166,8 @@ TEST_CASE("json: records by key, missing and unknown keys, ?T") {
   CHECK(a(0).field("name").as<std::string>() == "ab");
 
   // An absent ?T key is missing; an absent plain key is an error.
-  auto b = nd::from_json(R"([{"id": 3, "name": ""}])", T("1 * {id: int64, name: string, score: ?float64}"));
+  auto b = nd::from_json(R"([{"id": 3, "name": ""}])",
+                         T("1 * {id: int64, name: string, score: ?float64}"));
   CHECK(b.data()[32] == 0);
   CHECK(pair_at(b.data() + 8).size == 0);
   CHECK(read_error(R"([{"id": 1, "name": "x"}, {"name": "y"}])", "2 * {id: int64, name: string}") ==
@@ -180,8 +182,9 @@ TEST_CASE("json: records by key, missing and unknown keys, ?T") {
   // Paths through nested members; keys that are not identifiers are quoted.
   CHECK(read_error(R"([{"a": {"b": [1, "x"]}}])", "1 * {a: {b: 2 * int64}}") ==
         "$[0].a.b[1]: expected int64, got \"x\"");
-  CHECK(error_of([] { nd::from_json(R"({"my key": null})", ndt::make_record({{"my key", ndt::int64}})); }) ==
-        "$[\"my key\"]: expected int64, got null");
+  CHECK(error_of([] {
+          nd::from_json(R"({"my key": null})", ndt::make_record({{"my key", ndt::int64}}));
+        }) == "$[\"my key\"]: expected int64, got null");
 }
 
 TEST_CASE("json: tuples, null into non-options, dim lengths") {
@@ -190,12 +193,15 @@ TEST_CASE("json: tuples, null into non-options, dim lengths") {
   REQUIRE(t.strides()[0] == 24);
   CHECK(at<int32_t>(t.data() + 24) == 2);
   CHECK(string_at(t.data() + 32) == "bc");
-  CHECK(read_error(R"([[1]])", "1 * (int32, string)") == "$[0]: expected 2 members ((int32, string)), got 1");
+  CHECK(read_error(R"([[1]])", "1 * (int32, string)") ==
+        "$[0]: expected 2 members ((int32, string)), got 1");
   CHECK(read_error(R"([[1, "a", 2]])", "1 * (int32, string)") ==
         "$[0]: expected 2 members ((int32, string)), got more");
   CHECK(read_error("[1, null]", "2 * int64") == "$[1]: expected int64, got null");
-  CHECK(read_error("[[1, 2], [3]]", "2 * 2 * int64") == "$[1]: expected 2 elements (2 * int64), got 1");
-  CHECK(read_error("[[1, 2, 3]]", "1 * 2 * int64") == "$[0]: expected 2 elements (2 * int64), got more");
+  CHECK(read_error("[[1, 2], [3]]", "2 * 2 * int64") ==
+        "$[1]: expected 2 elements (2 * int64), got 1");
+  CHECK(read_error("[[1, 2, 3]]", "1 * 2 * int64") ==
+        "$[0]: expected 2 elements (2 * int64), got more");
   CHECK(read_error("[1, 2]", "3 * int64") == "$: expected 3 elements (3 * int64), got 2");
   CHECK(read_error("[1, 2]", "3 * float64") == "$: expected 3 elements (3 * float64), got 2");
   CHECK(read_error("5", "3 * float64") == "$: expected 3 * float64, got 5");
@@ -230,7 +236,9 @@ TEST_CASE("json: var dims are ragged; a leading var gives a 0-dim array") {
 
   // A long ragged element grows past its first blocks; nested records with strings and ?T.
   std::string text = "[";
-  for (int i = 0; i < 1000; ++i) text += fmt::format("{}{{\"k\": {}, \"s\": \"v{}\"}}", i ? "," : "", i % 7 ? fmt::format("{}", i) : "null", i);
+  for (int i = 0; i < 1000; ++i)
+    text += fmt::format("{}{{\"k\": {}, \"s\": \"v{}\"}}", i ? "," : "",
+                        i % 7 ? fmt::format("{}", i) : "null", i);
   text += "]";
   auto r = nd::from_json(text, T("var * {k: ?int32, s: string}"));
   Pair all = pair_at(r.data());
@@ -253,13 +261,16 @@ TEST_CASE("json: strings, escapes and fixed_string") {
   // Strings are NUL-terminated in the array's memory.
   CHECK(pair_at(a.data()).data[6] == '\0');
 
-  auto ascii = nd::from_json(R"(["ab", "abc"])", ndt::make_fixed_dim(2, ndt::make_fixed_string(3, ndt::Encoding::ascii)));
+  auto ascii = nd::from_json(
+      R"(["ab", "abc"])", ndt::make_fixed_dim(2, ndt::make_fixed_string(3, ndt::Encoding::ascii)));
   CHECK(std::memcmp(ascii.data(), "ab\0abc", 6) == 0);
-  auto utf32 = nd::from_json(R"(["\u00e9x"])", ndt::make_fixed_dim(1, ndt::make_fixed_string(2, ndt::Encoding::utf32)));
+  auto utf32 = nd::from_json(
+      R"(["\u00e9x"])", ndt::make_fixed_dim(1, ndt::make_fixed_string(2, ndt::Encoding::utf32)));
   CHECK(at<uint32_t>(utf32.data()) == 0xE9);
   CHECK(at<uint32_t>(utf32.data() + 4) == 'x');
   std::string long_error = error_of([] {
-    nd::from_json(R"(["abcd"])", ndt::make_fixed_dim(1, ndt::make_fixed_string(3, ndt::Encoding::ascii)));
+    nd::from_json(R"(["abcd"])",
+                  ndt::make_fixed_dim(1, ndt::make_fixed_string(3, ndt::Encoding::ascii)));
   });
   CHECK(long_error.find("$[0]: expected fixed_string") == 0);
   CHECK(long_error.find("got \"abcd\" (too long or not ascii)") != std::string::npos);
@@ -300,7 +311,8 @@ TEST_CASE("json: types the reader cannot fill are refused before parsing") {
         "from_json: bytes cannot be read from JSON (in 0 * bytes)");
   CHECK(read_error("[]", "var * {a: date}", ErrorCode::type) ==
         "from_json: date cannot be read from JSON (in var * {a: date})");
-  CHECK(read_error("[]", "N * int64", ErrorCode::type) == "from_json: N * int64 is not a concrete type");
+  CHECK(read_error("[]", "N * int64", ErrorCode::type) ==
+        "from_json: N * int64 is not a concrete type");
 }
 
 TEST_CASE("json: the number fast path gives the SAX path's values and errors") {
@@ -308,12 +320,22 @@ TEST_CASE("json: the number fast path gives the SAX path's values and errors") {
   // underflowing/denormal floats go through strtod. The ?float64 type forces the SAX path.
   const std::string text =
       "[-0, -0.0, 0.1, 1e308, 4.9e-324, 1e-400, 123456789012345678901234567890, "
-      "18446744073709551615, -9223372036854775808, 2.2250738585072014e-308, 5E+2, 1.7976931348623157e308]";
+      "18446744073709551615, -9223372036854775808, 2.2250738585072014e-308, 5E+2, "
+      "1.7976931348623157e308]";
   auto fast = nd::from_json(text, T("12 * float64"));
   auto slow = nd::from_json(text, T("12 * ?float64"));
-  const double expected[12] = {0.0,   -0.0, 0.1, 1e308, 4.9e-324, 0.0, 1.2345678901234568e29,
-                               18446744073709551615.0, -9223372036854775808.0,
-                               2.2250738585072014e-308, 500.0, 1.7976931348623157e308};
+  const double expected[12] = {0.0,
+                               -0.0,
+                               0.1,
+                               1e308,
+                               4.9e-324,
+                               0.0,
+                               1.2345678901234568e29,
+                               18446744073709551615.0,
+                               -9223372036854775808.0,
+                               2.2250738585072014e-308,
+                               500.0,
+                               1.7976931348623157e308};
   for (int i = 0; i < 12; ++i) {
     CAPTURE(i);
     const double f = at<double>(fast.data() + 8 * i);
@@ -326,9 +348,11 @@ TEST_CASE("json: the number fast path gives the SAX path's values and errors") {
   auto ints = nd::from_json("[[1, -2], [0, 9223372036854775807]]", T("2 * 2 * int64"));
   CHECK(at<int64_t>(ints.data() + 8) == -2);
   CHECK(at<int64_t>(ints.data() + 24) == std::numeric_limits<int64_t>::max());
-  CHECK(read_error("[1, 2.5]", "2 * int64") == "$[1]: expected int64, got 2.5 (a number with a fraction or exponent)");
+  CHECK(read_error("[1, 2.5]", "2 * int64") ==
+        "$[1]: expected int64, got 2.5 (a number with a fraction or exponent)");
   CHECK(read_error("[1, 2, 3]", "2 * float64") == "$: expected 2 elements (2 * float64), got more");
-  CHECK(read_error("[[1], [2, 3]]", "2 * 1 * float64") == "$[1]: expected 1 elements (1 * float64), got more");
+  CHECK(read_error("[[1], [2, 3]]", "2 * 1 * float64") ==
+        "$[1]: expected 1 elements (1 * float64), got more");
 }
 
 TEST_CASE("json: discovery") {
@@ -361,6 +385,9 @@ TEST_CASE("json: discovery") {
     CAPTURE(c.text);
     CHECK(nd::discover_json(c.text) == T(c.type));
   }
+  const std::string deep = std::string(10001, '[') + std::string(10001, ']');
+  CHECK(error_of([&] { nd::discover_json(deep); }).find("nested deeper than 10000 levels") !=
+        std::string::npos);
   auto a = nd::from_json("[[1, 2], [3]]");
   CHECK(a.shape()[0] == 2);
   CHECK(a(1)(0).as<int64_t>() == 3);
@@ -371,18 +398,25 @@ TEST_CASE("json: discovery") {
     CHECK(code == ErrorCode::value);
     return message;
   };
-  CHECK(fails("[1, true]") == "discover_json: $[1]: ambiguous: a bool where an integer was seen before (give a type)");
-  CHECK(fails("[1, \"a\"]") == "discover_json: $[1]: ambiguous: a string where an integer was seen before (give a type)");
-  CHECK(fails("[[1], 2]") == "discover_json: $[1]: ambiguous: an integer where a list was seen before (give a type)");
-  CHECK(fails(R"([{"a": 1}, [1]])") == "discover_json: $[1]: ambiguous: a list where an object was seen before (give a type)");
+  CHECK(fails("[1, true]") ==
+        "discover_json: $[1]: ambiguous: a bool where an integer was seen before (give a type)");
+  CHECK(fails("[1, \"a\"]") ==
+        "discover_json: $[1]: ambiguous: a string where an integer was seen before (give a type)");
+  CHECK(fails("[[1], 2]") ==
+        "discover_json: $[1]: ambiguous: an integer where a list was seen before (give a type)");
+  CHECK(fails(R"([{"a": 1}, [1]])") ==
+        "discover_json: $[1]: ambiguous: a list where an object was seen before (give a type)");
   CHECK(fails("[-1, 18446744073709551615]") ==
         "discover_json: $[1]: ambiguous: negative integers and integers above int64 (give a type)");
-  CHECK(fails("[[1], null]") == "discover_json: $[1]: ambiguous: null and lists at one position (a dim cannot be missing)");
+  CHECK(fails("[[1], null]") ==
+        "discover_json: $[1]: ambiguous: null and lists at one position (a dim cannot be missing)");
   CHECK(fails(R"([{"a": 1, "a": 2}])") == "discover_json: $[0]: repeated key \"a\"");
   CHECK(fails(R"([{"a": [1]}, {}])") ==
-        "discover_json: $[].a: ambiguous: a key with list values is absent from some objects (a dim cannot be missing)");
+        "discover_json: $[].a: ambiguous: a key with list values is absent from some objects (a "
+        "dim cannot be missing)");
   CHECK(fails(R"([{"a": {"b": [1, true]}}])") ==
-        "discover_json: $[0].a.b[1]: ambiguous: a bool where an integer was seen before (give a type)");
+        "discover_json: $[0].a.b[1]: ambiguous: a bool where an integer was seen before (give a "
+        "type)");
 }
 
 TEST_CASE("json: to_json of hand-made memory") {
@@ -410,7 +444,8 @@ TEST_CASE("json: to_json of hand-made memory") {
     int64_t size;
   };
   Str strings[2] = {{"a\x01\"\t\xc3\xa9", 6}, {"\xff", 1}};
-  CHECK(nd::to_json(nd::Array::from_pointer(strings, T("1 * string"))) == "[\"a\\u0001\\\"\\t\xc3\xa9\"]");
+  CHECK(nd::to_json(nd::Array::from_pointer(strings, T("1 * string"))) ==
+        "[\"a\\u0001\\\"\\t\xc3\xa9\"]");
   CHECK(error_of([&] { nd::to_json(nd::Array::from_pointer(strings, T("2 * string"))); }) ==
         "to_json: $[1]: the string is not valid UTF-8");
   // ?int32: value then validity byte; missing writes null.
@@ -446,7 +481,8 @@ TEST_CASE("json: round trips of canonical texts") {
     CAPTURE(c.text);
     CHECK(nd::to_json(nd::from_json(c.text, T(c.type))) == c.text);
   }
-  for (const char* text : {"[[1,2],[3]]", "[{\"a\":1.5,\"b\":\"x\"},{\"a\":null,\"b\":\"y\"}]", "[true,null]"}) {
+  for (const char* text :
+       {"[[1,2],[3]]", "[{\"a\":1.5,\"b\":\"x\"},{\"a\":null,\"b\":\"y\"}]", "[true,null]"}) {
     CAPTURE(text);
     CHECK(nd::to_json(nd::from_json(text)) == text);
   }
@@ -470,7 +506,8 @@ TEST_CASE("json: nested literals") {
 }
 
 TEST_CASE("json: files") {
-  const std::string path = fmt::format("/tmp/pluribus_test_json_{}.json", static_cast<long>(::getpid()));
+  const std::string path =
+      fmt::format("/tmp/pluribus_test_json_{}.json", static_cast<long>(::getpid()));
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
     REQUIRE(f);
@@ -511,8 +548,10 @@ TEST_CASE("json: 1e5 generated records read back") {
   for (int i = 0; i < n; ++i) {
     const char* r = all.data + 40 * i;
     id_sum += at<int64_t>(r);
-    if (r[32]) score_sum += at<double>(r + 24);
-    else ++missing;
+    if (r[32])
+      score_sum += at<double>(r + 24);
+    else
+      ++missing;
     names_ok = names_ok && string_at(r + 8) == fmt::format("n{}", i);
   }
   CHECK(id_sum == int64_t{n} * (n - 1) / 2);
