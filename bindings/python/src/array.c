@@ -1,8 +1,8 @@
 /* array.c: pluribus.Array over a plb_array handle — construction from Python objects,
  * properties, conversion to Python values, text, views, operators and pickling. */
-#include "module.h"
-
 #include <string.h>
+
+#include "module.h"
 
 PyObject* plbpy_array_wrap(plb_array* array) {
   if (array == NULL) return NULL;
@@ -46,16 +46,34 @@ static PyObject* read_scalar(plb_kind kind, const char* p) {
   T value;            \
   memcpy(&value, p, sizeof value);
   switch (kind) {
-    case PLB_KIND_BOOL: return PyBool_FromLong(*p != 0);
-    case PLB_KIND_INT8: { PLBPY_LOAD(int8_t) return PyLong_FromLong(value); }
-    case PLB_KIND_INT16: { PLBPY_LOAD(int16_t) return PyLong_FromLong(value); }
-    case PLB_KIND_INT32: { PLBPY_LOAD(int32_t) return PyLong_FromLong(value); }
-    case PLB_KIND_INT64: { PLBPY_LOAD(int64_t) return PyLong_FromLongLong(value); }
-    case PLB_KIND_UINT8: { PLBPY_LOAD(uint8_t) return PyLong_FromUnsignedLong(value); }
-    case PLB_KIND_UINT16: { PLBPY_LOAD(uint16_t) return PyLong_FromUnsignedLong(value); }
-    case PLB_KIND_UINT32: { PLBPY_LOAD(uint32_t) return PyLong_FromUnsignedLong(value); }
-    case PLB_KIND_UINT64: { PLBPY_LOAD(uint64_t) return PyLong_FromUnsignedLongLong(value); }
-    case PLB_KIND_FLOAT16: return PyFloat_FromDouble(PyFloat_Unpack2(p, 1));
+    case PLB_KIND_BOOL:
+      return PyBool_FromLong(*p != 0);
+    case PLB_KIND_INT8: {
+      PLBPY_LOAD(int8_t) return PyLong_FromLong(value);
+    }
+    case PLB_KIND_INT16: {
+      PLBPY_LOAD(int16_t) return PyLong_FromLong(value);
+    }
+    case PLB_KIND_INT32: {
+      PLBPY_LOAD(int32_t) return PyLong_FromLong(value);
+    }
+    case PLB_KIND_INT64: {
+      PLBPY_LOAD(int64_t) return PyLong_FromLongLong(value);
+    }
+    case PLB_KIND_UINT8: {
+      PLBPY_LOAD(uint8_t) return PyLong_FromUnsignedLong(value);
+    }
+    case PLB_KIND_UINT16: {
+      PLBPY_LOAD(uint16_t) return PyLong_FromUnsignedLong(value);
+    }
+    case PLB_KIND_UINT32: {
+      PLBPY_LOAD(uint32_t) return PyLong_FromUnsignedLong(value);
+    }
+    case PLB_KIND_UINT64: {
+      PLBPY_LOAD(uint64_t) return PyLong_FromUnsignedLongLong(value);
+    }
+    case PLB_KIND_FLOAT16:
+      return PyFloat_FromDouble(PyFloat_Unpack2(p, 1));
     case PLB_KIND_BFLOAT16: {
       uint16_t bits;
       memcpy(&bits, p, sizeof bits);
@@ -64,8 +82,12 @@ static PyObject* read_scalar(plb_kind kind, const char* p) {
       memcpy(&value, &wide, sizeof value);
       return PyFloat_FromDouble(value);
     }
-    case PLB_KIND_FLOAT32: { PLBPY_LOAD(float) return PyFloat_FromDouble(value); }
-    case PLB_KIND_FLOAT64: { PLBPY_LOAD(double) return PyFloat_FromDouble(value); }
+    case PLB_KIND_FLOAT32: {
+      PLBPY_LOAD(float) return PyFloat_FromDouble(value);
+    }
+    case PLB_KIND_FLOAT64: {
+      PLBPY_LOAD(double) return PyFloat_FromDouble(value);
+    }
     case PLB_KIND_COMPLEX64: {
       float parts[2];
       memcpy(parts, p, sizeof parts);
@@ -76,14 +98,15 @@ static PyObject* read_scalar(plb_kind kind, const char* p) {
       memcpy(parts, p, sizeof parts);
       return PyComplex_FromDoubles(parts[0], parts[1]);
     }
-    default: return NULL;
+    default:
+      return NULL;
   }
 #undef PLBPY_LOAD
 }
 
 static bool is_primitive(plb_kind kind) {
-  return kind == PLB_KIND_BOOL || (kind >= PLB_KIND_INT8 && kind <= PLB_KIND_UINT64 &&
-                                   kind != PLB_KIND_INT128) ||
+  return kind == PLB_KIND_BOOL ||
+         (kind >= PLB_KIND_INT8 && kind <= PLB_KIND_UINT64 && kind != PLB_KIND_INT128) ||
          (kind >= PLB_KIND_FLOAT16 && kind <= PLB_KIND_COMPLEX128);
 }
 
@@ -94,8 +117,10 @@ static PyObject* nested_list(plb_kind kind, const char* data, const plb_buffer* 
   PyObject* list = PyList_New((Py_ssize_t)extent);
   for (int64_t i = 0; list != NULL && i < extent; ++i) {
     PyObject* item = nested_list(kind, data + i * buffer->strides[dim], buffer, dim + 1);
-    if (item == NULL) Py_CLEAR(list);
-    else PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    if (item == NULL)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, (Py_ssize_t)i, item);
   }
   return list;
 }
@@ -143,9 +168,9 @@ static PyObject* read_element(ArrayObject* self, plb_kind kind) {
   char value[16];
   if ((status = plb_array_get(self->array, to, value, err)) != PLB_OK)
     return plbpy_raise(status, err);
-  return read_scalar(to == plbpy_bool ? PLB_KIND_BOOL
-                     : to == plbpy_uint64 ? PLB_KIND_UINT64
-                     : to == plbpy_int64  ? PLB_KIND_INT64
+  return read_scalar(to == plbpy_bool      ? PLB_KIND_BOOL
+                     : to == plbpy_uint64  ? PLB_KIND_UINT64
+                     : to == plbpy_int64   ? PLB_KIND_INT64
                      : to == plbpy_float64 ? PLB_KIND_FLOAT64
                                            : PLB_KIND_COMPLEX128,
                      value);
@@ -223,8 +248,10 @@ static PyObject* int64_tuple(const int64_t* values, int32_t count) {
   PyObject* tuple = PyTuple_New(count);
   for (int32_t i = 0; tuple != NULL && i < count; ++i) {
     PyObject* item = PyLong_FromLongLong(values[i]);
-    if (item == NULL) Py_CLEAR(tuple);
-    else PyTuple_SET_ITEM(tuple, i, item);
+    if (item == NULL)
+      Py_CLEAR(tuple);
+    else
+      PyTuple_SET_ITEM(tuple, i, item);
   }
   return tuple;
 }
@@ -313,9 +340,8 @@ static PyObject* array_astype(ArrayObject* self, PyObject* args, PyObject* kwarg
   plb_type* dtype = plbpy_type_from_object(dtype_object);
   if (dtype == NULL) return NULL;
   plb_array* cast = NULL;
-  plb_status status = plb_array_astype(self->array, dtype,
-                                       checks ? PLB_CAST_OVERFLOW : PLB_CAST_NOCHECK, &cast,
-                                       plbpy_error());
+  plb_status status = plb_array_astype(
+      self->array, dtype, checks ? PLB_CAST_OVERFLOW : PLB_CAST_NOCHECK, &cast, plbpy_error());
   plb_type_release(dtype);
   return status == PLB_OK ? plbpy_array_wrap(cast) : plbpy_raise(status, plbpy_error());
 }
@@ -400,8 +426,7 @@ static PyObject* array_tobytes(ArrayObject* self, PyObject* unused) {
   if (status == PLB_OK) status = plb_array_size(copy, &size, err);
   if (status == PLB_OK) status = plb_array_buffer(copy, &buffer, err);
   PyObject* result = status == PLB_OK
-                         ? PyBytes_FromStringAndSize(buffer.data,
-                                                     (Py_ssize_t)(size * itemsize))
+                         ? PyBytes_FromStringAndSize(buffer.data, (Py_ssize_t)(size * itemsize))
                          : plbpy_raise(status, err);
   plb_array_release(copy);
   return result;
@@ -422,8 +447,8 @@ static PyObject* array_reduce(ArrayObject* self, PyObject* unused) {
     PyErr_Clear();
     payload = array_to_json(self, NULL);
   }
-  PyObject* reconstruct = payload != NULL ? plbpy_import("pluribus._pluribus", "_reconstruct")
-                                          : NULL;
+  PyObject* reconstruct =
+      payload != NULL ? plbpy_import("pluribus._pluribus", "_reconstruct") : NULL;
   if (reconstruct == NULL) {
     Py_DECREF(text);
     Py_XDECREF(payload);
@@ -434,14 +459,14 @@ static PyObject* array_reduce(ArrayObject* self, PyObject* unused) {
 
 /* ----- operators ----- */
 
-#define PLBPY_BINARY(op, name)                           \
-  static PyObject* array_##op(PyObject* a, PyObject* b) { \
-    PyObject* args[2] = {a, b};                          \
-    return plbpy_call_named(name, 2, args, NULL);        \
-  }                                                      \
+#define PLBPY_BINARY(op, name)                             \
+  static PyObject* array_##op(PyObject* a, PyObject* b) {  \
+    PyObject* args[2] = {a, b};                            \
+    return plbpy_call_named(name, 2, args, NULL);          \
+  }                                                        \
   static PyObject* array_i##op(PyObject* a, PyObject* b) { \
-    PyObject* args[2] = {a, b};                          \
-    return plbpy_call_named(name, 2, args, a);           \
+    PyObject* args[2] = {a, b};                            \
+    return plbpy_call_named(name, 2, args, a);             \
   }
 PLBPY_BINARY(add, "add")
 PLBPY_BINARY(subtract, "subtract")
@@ -469,10 +494,8 @@ static PyObject* array_ipower(PyObject* a, PyObject* b, PyObject* modulo) {
   return plbpy_call_named("power", 2, args, a);
 }
 
-#define PLBPY_UNARY(op, name)                \
-  static PyObject* array_##op(PyObject* a) { \
-    return plbpy_call_named(name, 1, &a, NULL); \
-  }
+#define PLBPY_UNARY(op, name) \
+  static PyObject* array_##op(PyObject* a) { return plbpy_call_named(name, 1, &a, NULL); }
 PLBPY_UNARY(negative, "negative")
 PLBPY_UNARY(positive, "positive")
 PLBPY_UNARY(absolute, "absolute")
@@ -480,9 +503,7 @@ PLBPY_UNARY(invert, "invert")
 #undef PLBPY_UNARY
 
 /* bool(), int(), float(), index(): the one element (NumPy's rule for size-1 arrays). */
-static PyObject* single_value(PyObject* self) {
-  return array_item((ArrayObject*)self, NULL);
-}
+static PyObject* single_value(PyObject* self) { return array_item((ArrayObject*)self, NULL); }
 
 static int array_bool(PyObject* self) {
   PyObject* value = single_value(self);
@@ -535,8 +556,7 @@ static PyObject* array_richcompare(PyObject* a, PyObject* b, int op) {
                                       "not_equal", "greater",    "greater_equal"};
   PyObject* args[2] = {a, b};
   PyObject* result = plbpy_call_named(names[op], 2, args, NULL);
-  if (result == NULL && (op == Py_EQ || op == Py_NE) &&
-      PyErr_ExceptionMatches(PyExc_TypeError)) {
+  if (result == NULL && (op == Py_EQ || op == Py_NE) && PyErr_ExceptionMatches(PyExc_TypeError)) {
     /* Operands without a common kernel (an array and a dict, ...): not comparable. */
     PyErr_Clear();
     Py_RETURN_NOTIMPLEMENTED;
@@ -617,12 +637,10 @@ static PyMethodDef array_methods[] = {
      "squeeze(*axes)\n--\n\nA view without the given (or all) extent-1 dims."},
     {"tobytes", (PyCFunction)array_tobytes, METH_NOARGS, "The elements' bytes in C order."},
     {"__reduce__", (PyCFunction)array_reduce, METH_NOARGS, NULL},
-    {"__dlpack__", (PyCFunction)(void (*)(void))plbpy_array_dlpack,
-     METH_FASTCALL | METH_KEYWORDS,
+    {"__dlpack__", (PyCFunction)(void (*)(void))plbpy_array_dlpack, METH_FASTCALL | METH_KEYWORDS,
      "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)\n--\n\n"
      "A DLPack capsule sharing the array's memory."},
-    {"__dlpack_device__", (PyCFunction)plbpy_array_dlpack_device, METH_NOARGS,
-     "(kDLCPU, 0)."},
+    {"__dlpack_device__", (PyCFunction)plbpy_array_dlpack_device, METH_NOARGS, "(kDLCPU, 0)."},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef array_getset[] = {
@@ -634,11 +652,9 @@ static PyGetSetDef array_getset[] = {
     {"size", (getter)array_size, NULL, "Number of elements.", NULL},
     {"itemsize", (getter)array_itemsize, NULL, "Size of one element in bytes.", NULL},
     {"readonly", (getter)array_readonly, NULL, "True when the array cannot be written.", NULL},
-    {"data_address", (getter)array_data_address, NULL, "The address of the first element.",
-     NULL},
+    {"data_address", (getter)array_data_address, NULL, "The address of the first element.", NULL},
     {"T", (getter)array_transposed, NULL, "The transposed view.", NULL},
-    {"__array_interface__", (getter)plbpy_array_interface, NULL, "NumPy's array interface.",
-     NULL},
+    {"__array_interface__", (getter)plbpy_array_interface, NULL, "NumPy's array interface.", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 PyTypeObject plbpy_ArrayType = {

@@ -1,8 +1,8 @@
 /* buffer.c: zero-copy exchange of pluribus.Array memory — the buffer protocol both ways,
  * NumPy's __array_interface__, and DLPack capsules both ways. */
-#include "module.h"
-
 #include <string.h>
+
+#include "module.h"
 
 /* DLPack's ABI (dlpack.h v1.0), declared here under DLPack's own guard: the extension
  * includes no header of the project besides pluribus.h, and only the deleter of a
@@ -66,8 +66,8 @@ const char* plbpy_array_format(ArrayObject* self) {
   if (self->format == NULL) {
     plb_status status = plb_type_to_pep3118(self->buffer.dtype, &self->format, plbpy_error());
     if (status != PLB_OK) {
-      PyErr_Format(PyExc_BufferError, "a %s array has no buffer: %s",
-                   plb_status_name(status), plb_error_message(plbpy_error()));
+      PyErr_Format(PyExc_BufferError, "a %s array has no buffer: %s", plb_status_name(status),
+                   plb_error_message(plbpy_error()));
       return NULL;
     }
     prefer_native_format(self->format);
@@ -197,8 +197,7 @@ PyObject* plbpy_array_from_buffer(PyObject* object) {
   plb_array* array = NULL;
   if (status == PLB_OK)
     status = plb_array_from_pointer(view->buf, dtype, view->ndim, shape, strides,
-                                    view->readonly != 0, release_python_buffer, view, &array,
-                                    err);
+                                    view->readonly != 0, release_python_buffer, view, &array, err);
   plb_type_release(dtype);
   if (status != PLB_OK) { /* the callback was not called: the view is still ours */
     PyBuffer_Release(view);
@@ -245,10 +244,10 @@ PyObject* plbpy_array_interface(ArrayObject* self, void* closure) {
   }
   PyObject* result = NULL;
   if (shape != NULL && strides != NULL && !PyErr_Occurred()) {
-    result = Py_BuildValue("{s:N,s:s,s:(N,O),s:N,s:i}", "shape", shape, "typestr", typestr,
-                           "data", PyLong_FromVoidPtr(self->buffer.data),
-                           self->buffer.readonly ? Py_True : Py_False, "strides", strides,
-                           "version", 3);
+    result =
+        Py_BuildValue("{s:N,s:s,s:(N,O),s:N,s:i}", "shape", shape, "typestr", typestr, "data",
+                      PyLong_FromVoidPtr(self->buffer.data),
+                      self->buffer.readonly ? Py_True : Py_False, "strides", strides, "version", 3);
     shape = strides = NULL;
   }
   Py_XDECREF(shape);
@@ -290,9 +289,12 @@ PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_
   for (Py_ssize_t i = 0; i < nkw; ++i) {
     const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, i));
     if (key == NULL) return NULL;
-    if (strcmp(key, "max_version") == 0) max_version = args[i];
-    else if (strcmp(key, "dl_device") == 0) dl_device = args[i];
-    else if (strcmp(key, "copy") == 0) copy = args[i];
+    if (strcmp(key, "max_version") == 0)
+      max_version = args[i];
+    else if (strcmp(key, "dl_device") == 0)
+      dl_device = args[i];
+    else if (strcmp(key, "copy") == 0)
+      copy = args[i];
     else if (strcmp(key, "stream") != 0) {
       PyErr_Format(PyExc_TypeError, "__dlpack__() got an unexpected keyword argument '%s'", key);
       return NULL;
@@ -350,8 +352,7 @@ static PyObject* dlpack_capsule(PyObject* object) {
   if (method == NULL) return NULL;
   PyObject* kwargs = Py_BuildValue("{s:(ii)}", "max_version", 1, 0);
   PyObject* empty = PyTuple_New(0);
-  PyObject* capsule = kwargs != NULL && empty != NULL ? PyObject_Call(method, empty, kwargs)
-                                                      : NULL;
+  PyObject* capsule = kwargs != NULL && empty != NULL ? PyObject_Call(method, empty, kwargs) : NULL;
   if (capsule == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
     /* An exporter older than DLPack 1.0 (NumPy < 2) takes no max_version. */
     PyErr_Clear();

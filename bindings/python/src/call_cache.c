@@ -77,8 +77,7 @@ static void free_block(void* block) { free(block); }
 
 /* NumPy's broadcasting of the inputs' shapes; false when they do not broadcast (the
  * general path then reports the error). */
-static bool broadcast(int64_t nin, const plb_buffer* const* inputs, int32_t* ndim,
-                      int64_t* shape) {
+static bool broadcast(int64_t nin, const plb_buffer* const* inputs, int32_t* ndim, int64_t* shape) {
   int32_t n = 0;
   for (int64_t i = 0; i < nin; ++i)
     if (inputs[i]->ndim > n) n = inputs[i]->ndim;
@@ -111,8 +110,8 @@ static const plb_type* full_type(Entry* entry, int32_t ndim, const int64_t* shap
   char datashape[FULL_MAX_DIMS * 24 + 64];
   size_t used = 0;
   for (int32_t k = 0; k < ndim; ++k)
-    used += (size_t)snprintf(datashape + used, sizeof datashape - used, "%lld * ",
-                             (long long)shape[k]);
+    used +=
+        (size_t)snprintf(datashape + used, sizeof datashape - used, "%lld * ", (long long)shape[k]);
   snprintf(datashape + used, sizeof datashape - used, "%s", dtype);
   plb_string_free(dtype);
   plb_type* full = NULL;
@@ -154,8 +153,8 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
   } else {
     data = malloc(bytes > 0 ? (size_t)bytes : 1);
     if (data == NULL) return PLB_MEMORY_ERROR;
-    status = plb_array_from_pointer(data, entry->output, ndim, shape, strides, false,
-                                    free_block, data, &array, err);
+    status = plb_array_from_pointer(data, entry->output, ndim, shape, strides, false, free_block,
+                                    data, &array, err);
     if (status != PLB_OK) {
       free(data);
       return status;
@@ -187,8 +186,7 @@ plb_status plbpy_call_into(const plb_function* function, int64_t nin,
                            const plb_buffer* const* inputs, int64_t nout,
                            const plb_buffer* const* outputs, const plb_call_options* options,
                            bool release_gil, plb_error* err) {
-  if (nin > PLBPY_CACHED_MAX_INPUTS || nout > PLBPY_CACHED_MAX_INPUTS)
-    return PLB_NOT_IMPLEMENTED;
+  if (nin > PLBPY_CACHED_MAX_INPUTS || nout > PLBPY_CACHED_MAX_INPUTS) return PLB_NOT_IMPLEMENTED;
   plb_buffer in[PLBPY_CACHED_MAX_INPUTS], out[PLBPY_CACHED_MAX_INPUTS];
   for (int64_t i = 0; i < nin; ++i) {
     if (!is_plain(inputs[i]->dtype)) return PLB_NOT_IMPLEMENTED;

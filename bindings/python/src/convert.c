@@ -1,9 +1,9 @@
 /* convert.c: Python objects to pluribus.Array — arrays pass through, buffers and DLPack are
  * viewed, numbers are written directly, everything else is read as JSON. */
-#include "module.h"
-
 #include <stdio.h>
 #include <string.h>
+
+#include "module.h"
 
 /* ----- rectangular nested lists of numbers, written directly ----- */
 
@@ -47,7 +47,9 @@ static bool scan_numbers(PyObject* object, int depth, NumberScan* scan) {
 static char* write_numbers(PyObject* object, int depth, const NumberScan* scan, char* out) {
   if (depth == scan->ndim) {
     switch (scan->kind) {
-      case NUMBERS_BOOL: *out = object == Py_True; return out + 1;
+      case NUMBERS_BOOL:
+        *out = object == Py_True;
+        return out + 1;
       case NUMBERS_INT: {
         int64_t value = PyLong_AsLongLong(object);
         memcpy(out, &value, sizeof value);
@@ -159,14 +161,11 @@ static PyObject* json_default(PyObject* unused, PyObject* object) {
   (void)unused;
   if (PyComplex_Check(object))
     return Py_BuildValue("[dd]", PyComplex_RealAsDouble(object), PyComplex_ImagAsDouble(object));
-  if (PyObject_TypeCheck(object, &plbpy_ArrayType))
-    return plbpy_array_tolist((ArrayObject*)object);
+  if (PyObject_TypeCheck(object, &plbpy_ArrayType)) return plbpy_array_tolist((ArrayObject*)object);
   if (PyIndex_Check(object)) return PyNumber_Index(object);
-  if (PyObject_HasAttrString(object, "tolist"))
-    return PyObject_CallMethod(object, "tolist", NULL);
+  if (PyObject_HasAttrString(object, "tolist")) return PyObject_CallMethod(object, "tolist", NULL);
   if (PyNumber_Check(object)) return PyNumber_Float(object);
-  PyErr_Format(PyExc_TypeError, "cannot make an array element of %.200s",
-               Py_TYPE(object)->tp_name);
+  PyErr_Format(PyExc_TypeError, "cannot make an array element of %.200s", Py_TYPE(object)->tp_name);
   return NULL;
 }
 
@@ -174,8 +173,7 @@ static PyMethodDef json_default_method = {"json_default", json_default, METH_O, 
 
 static PyObject* json_array(PyObject* object, const plb_type* type) {
   static PyObject* default_hook = NULL;
-  if (default_hook == NULL &&
-      (default_hook = PyCFunction_New(&json_default_method, NULL)) == NULL)
+  if (default_hook == NULL && (default_hook = PyCFunction_New(&json_default_method, NULL)) == NULL)
     return NULL;
   PyObject* dumps = plbpy_import("json", "dumps");
   if (dumps == NULL) return NULL;
@@ -189,9 +187,9 @@ static PyObject* json_array(PyObject* object, const plb_type* type) {
   Py_ssize_t length = 0;
   const char* utf8 = PyUnicode_AsUTF8AndSize(text, &length);
   plb_array* array = NULL;
-  plb_status status = utf8 == NULL ? PLB_OK
-                                   : plb_array_from_json(utf8, (size_t)length, type, &array,
-                                                         plbpy_error());
+  plb_status status = utf8 == NULL
+                          ? PLB_OK
+                          : plb_array_from_json(utf8, (size_t)length, type, &array, plbpy_error());
   Py_DECREF(text);
   if (utf8 == NULL) return NULL;
   return status == PLB_OK ? plbpy_array_wrap(array) : plbpy_raise(status, plbpy_error());
@@ -211,7 +209,8 @@ static PyObject* cast_to(PyObject* view, const plb_type* type) {
   status = plb_type_equal(dtype, array->buffer.dtype, &same, err);
   plb_array* cast = NULL;
   if (status == PLB_OK && !same)
-    status = plb_array_astype(array->array, dtype, PLB_CAST_OVERFLOW | PLB_CAST_FRACTIONAL, &cast, err);
+    status =
+        plb_array_astype(array->array, dtype, PLB_CAST_OVERFLOW | PLB_CAST_FRACTIONAL, &cast, err);
   plb_type_release(dtype);
   if (status != PLB_OK) {
     Py_DECREF(view);
@@ -230,8 +229,7 @@ PyObject* plbpy_array_from_object(PyObject* object, const plb_type* type) {
              (result = plbpy_array_from_buffer(object)) == NULL && PyErr_Occurred()) {
     return NULL;
   }
-  if (result == NULL && type == NULL && (result = scalar_array(object)) == NULL &&
-      PyErr_Occurred())
+  if (result == NULL && type == NULL && (result = scalar_array(object)) == NULL && PyErr_Occurred())
     return NULL;
   if (result == NULL && PyObject_HasAttrString(object, "__dlpack__"))
     result = plbpy_from_dlpack(NULL, object);

@@ -1,9 +1,9 @@
 /* functions.c: pluribus.Function, the registered functions as Python callables — a
  * vectorcall path that converts operands, reads axis/keepdims/out/initial and calls
  * plb_array_call or plb_array_reduce; operators reach it through plbpy_call_named. */
-#include "call_cache.h"
-
 #include <string.h>
+
+#include "call_cache.h"
 
 #define PLBPY_MAX_OPERANDS 16
 /* From this many elements a call runs without the GIL (below it, releasing and taking
@@ -99,10 +99,12 @@ PyObject* plbpy_function_list(PyObject* module, PyObject* unused) {
   for (int64_t i = 0; list != NULL && i < count; ++i) {
     const plb_function* function = NULL;
     status = plb_function_at(i, &function, plbpy_error());
-    PyObject* item = status == PLB_OK ? function_object(function)
-                                      : plbpy_raise(status, plbpy_error());
-    if (item == NULL) Py_CLEAR(list);
-    else PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    PyObject* item =
+        status == PLB_OK ? function_object(function) : plbpy_raise(status, plbpy_error());
+    if (item == NULL)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, (Py_ssize_t)i, item);
   }
   return list;
 }
@@ -292,7 +294,8 @@ static PyObject* call_reduction(FunctionObject* self, plb_array* input, plb_arra
   plb_status status;
   if (self->core_reduction) return call_core_reduction(self, input, out, &options, elements);
   if (elements >= PLBPY_NOGIL_ELEMENTS) {
-    Py_BEGIN_ALLOW_THREADS status = plb_array_reduce(self->name, input, &options, out, &result, err);
+    Py_BEGIN_ALLOW_THREADS status =
+        plb_array_reduce(self->name, input, &options, out, &result, err);
     Py_END_ALLOW_THREADS
   } else {
     status = plb_array_reduce(self->name, input, &options, out, &result, err);
@@ -313,9 +316,8 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
   static const CallKeywords none = {0};
   if (keywords == NULL) keywords = &none;
   int64_t nin = self->reduction ? 1 : self->nin;
-  Py_ssize_t nouts_given = out != NULL && out != Py_None
-                               ? (PyTuple_Check(out) ? PyTuple_GET_SIZE(out) : 1)
-                               : 0;
+  Py_ssize_t nouts_given =
+      out != NULL && out != Py_None ? (PyTuple_Check(out) ? PyTuple_GET_SIZE(out) : 1) : 0;
   if (nargs == nin + self->nout && nouts_given == 0) { /* f(a, b, c): c is the output */
     nouts_given = self->nout;
     out = self->nout == 1 ? args[nin] : NULL;
@@ -326,8 +328,8 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     nargs = nin;
   }
   if (nargs != nin) {
-    PyErr_Format(PyExc_TypeError, "%s() takes %lld positional operands (%zd given)",
-                 self->name, (long long)nin, nargs);
+    PyErr_Format(PyExc_TypeError, "%s() takes %lld positional operands (%zd given)", self->name,
+                 (long long)nin, nargs);
     return NULL;
   }
   if (nouts_given != 0 && nouts_given != self->nout) {
@@ -342,8 +344,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
   for (Py_ssize_t i = 0; i < nargs; ++i)
     if (operands_add(&operands, args[i]) < 0) goto fail;
   for (Py_ssize_t i = 0; i < nouts_given; ++i)
-    if (operands_add(&outputs, PyTuple_Check(out) ? PyTuple_GET_ITEM(out, i) : out) < 0)
-      goto fail;
+    if (operands_add(&outputs, PyTuple_Check(out) ? PyTuple_GET_ITEM(out, i) : out) < 0) goto fail;
 
   PyObject* result = NULL;
   if (self->reduction) {
@@ -359,8 +360,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
         read_int32(keywords->max_threads, "max_threads", &options.max_threads) < 0)
       goto fail;
     if (keywords->keepdims != NULL) {
-      PyErr_Format(PyExc_TypeError, "%s() is not a reduction: keepdims does not apply",
-                   self->name);
+      PyErr_Format(PyExc_TypeError, "%s() is not a reduction: keepdims does not apply", self->name);
       goto fail;
     }
     options.nout = nouts_given;
@@ -369,8 +369,8 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     int64_t count = 0;
     plb_error* err = plbpy_error();
     plb_status status = PLB_NOT_IMPLEMENTED;
-    const bool plain_call = nouts_given == 0 && self->nout == 1 && !options.has_axis &&
-                            options.max_threads == 0;
+    const bool plain_call =
+        nouts_given == 0 && self->nout == 1 && !options.has_axis && options.max_threads == 0;
     if (plain_call) { /* the short path: a learned result dtype, the cached function */
       status = plbpy_call_cached(self->function, nargs, operands.buffers,
                                  operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], err);
@@ -380,9 +380,9 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       call.max_threads = options.max_threads;
       call.has_axis = options.has_axis;
       call.axis = options.axis;
-      status = plbpy_call_into(self->function, nargs, operands.buffers, nouts_given,
-                               outputs.buffers, &call, operands.largest >= PLBPY_NOGIL_ELEMENTS,
-                               err);
+      status =
+          plbpy_call_into(self->function, nargs, operands.buffers, nouts_given, outputs.buffers,
+                          &call, operands.largest >= PLBPY_NOGIL_ELEMENTS, err);
       for (count = 0; status == PLB_OK && count < nouts_given; ++count)
         results[count] = plb_array_retain(outputs.handles[count]);
     }
@@ -451,8 +451,10 @@ PyObject* plbpy_call_named(const char* name, int nargs, PyObject* const* args, P
   PyObject* function = NULL;
   int free_slot = -1;
   for (int i = 0; i < SLOTS && function == NULL; ++i) {
-    if (table[i].name == name) function = table[i].function;
-    else if (table[i].name == NULL && free_slot < 0) free_slot = i;
+    if (table[i].name == name)
+      function = table[i].function;
+    else if (table[i].name == NULL && free_slot < 0)
+      free_slot = i;
   }
   if (function == NULL) {
     PyObject* text = PyUnicode_FromString(name);
@@ -506,8 +508,10 @@ static PyObject* function_signatures(FunctionObject* self, void* closure) {
     plb_type* signature = NULL;
     status = plb_function_kernel_signature(self->function, i, &signature, err);
     PyObject* item = status == PLB_OK ? plbpy_type_wrap(signature) : plbpy_raise(status, err);
-    if (item == NULL) Py_CLEAR(list);
-    else PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+    if (item == NULL)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, (Py_ssize_t)i, item);
   }
   return list;
 }
@@ -554,15 +558,13 @@ static PyObject* function_reduce(FunctionObject* self, PyObject* unused) {
 }
 
 static PyMethodDef function_methods[] = {
-    {"__reduce__", (PyCFunction)function_reduce, METH_NOARGS, NULL},
-    {NULL, NULL, 0, NULL}};
+    {"__reduce__", (PyCFunction)function_reduce, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef function_getset[] = {
     {"__name__", (getter)function_name, NULL, NULL, NULL},
     {"__qualname__", (getter)function_name, NULL, NULL, NULL},
     {"__doc__", (getter)function_doc, NULL, NULL, NULL},
-    {"signatures", (getter)function_signatures, NULL, "Kernel signatures in dispatch order.",
-     NULL},
+    {"signatures", (getter)function_signatures, NULL, "Kernel signatures in dispatch order.", NULL},
     {"nin", (getter)function_nin, NULL, "Number of inputs.", NULL},
     {"nout", (getter)function_nout, NULL, "Number of outputs.", NULL},
     {"is_reduction", (getter)function_is_reduction, NULL,

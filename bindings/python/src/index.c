@@ -1,8 +1,8 @@
 /* index.c: Python indexing of pluribus.Array — ints, slices, Ellipsis, None and field
  * names become plb_index entries for plb_array_index; assignment writes through views. */
-#include "module.h"
-
 #include <string.h>
+
+#include "module.h"
 
 #define PLBPY_MAX_INDICES 64
 

@@ -22,16 +22,25 @@ plb_error* plbpy_error(void) {
 
 static PyObject* exception_class(plb_status status) {
   switch (status) {
-    case PLB_PARSE_ERROR: return plbpy_ParseError;
-    case PLB_TYPE_ERROR: return PyExc_TypeError;
+    case PLB_PARSE_ERROR:
+      return plbpy_ParseError;
+    case PLB_TYPE_ERROR:
+      return PyExc_TypeError;
     case PLB_INVALID_ARGUMENT:
-    case PLB_VALUE_ERROR: return PyExc_ValueError;
-    case PLB_INDEX_ERROR: return PyExc_IndexError;
-    case PLB_OVERFLOW_ERROR: return PyExc_OverflowError;
-    case PLB_MEMORY_ERROR: return PyExc_MemoryError;
-    case PLB_NOT_IMPLEMENTED: return PyExc_NotImplementedError;
-    case PLB_LOOKUP_ERROR: return PyExc_LookupError;
-    default: return PyExc_RuntimeError;
+    case PLB_VALUE_ERROR:
+      return PyExc_ValueError;
+    case PLB_INDEX_ERROR:
+      return PyExc_IndexError;
+    case PLB_OVERFLOW_ERROR:
+      return PyExc_OverflowError;
+    case PLB_MEMORY_ERROR:
+      return PyExc_MemoryError;
+    case PLB_NOT_IMPLEMENTED:
+      return PyExc_NotImplementedError;
+    case PLB_LOOKUP_ERROR:
+      return PyExc_LookupError;
+    default:
+      return PyExc_RuntimeError;
   }
 }
 
@@ -90,10 +99,10 @@ static PyObject* module_array(PyObject* module, PyObject* args, PyObject* kwargs
   if (type_object != Py_None && (type = plbpy_type_from_object(type_object)) == NULL) return NULL;
   /* Arrays, buffers and DLPack exporters are viewed, then copied; values read from
    * Python objects (JSON, scalars) are already a new array. */
-  bool viewed_memory = PyObject_TypeCheck(object, &plbpy_ArrayType) ||
-                       (!PyUnicode_Check(object) && !PyBytes_Check(object) &&
-                        PyObject_CheckBuffer(object)) ||
-                       PyObject_HasAttrString(object, "__dlpack__");
+  bool viewed_memory =
+      PyObject_TypeCheck(object, &plbpy_ArrayType) ||
+      (!PyUnicode_Check(object) && !PyBytes_Check(object) && PyObject_CheckBuffer(object)) ||
+      PyObject_HasAttrString(object, "__dlpack__");
   PyObject* viewed = plbpy_array_from_object(object, type);
   if (viewed == NULL || !viewed_memory) {
     plb_type_release(type);
@@ -211,9 +220,15 @@ static PyMethodDef module_methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module_definition = {
-    PyModuleDef_HEAD_INIT, "pluribus._pluribus",
-    "The C extension of the pluribus package, written against pluribus.h only.", -1,
-    module_methods, NULL, NULL, NULL, NULL};
+    PyModuleDef_HEAD_INIT,
+    "pluribus._pluribus",
+    "The C extension of the pluribus package, written against pluribus.h only.",
+    -1,
+    module_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL};
 
 static int parse_scalar(const char* name, plb_type** out) {
   plb_status status = plb_type_parse(name, PLB_NUL_TERMINATED, 0, out, plbpy_error());
@@ -235,7 +250,8 @@ PyMODINIT_FUNC PyInit__pluribus(void) {
       "pluribus.ParseError",
       "Malformed datashape, JSON or format text; .line and .column (1-based) locate it.",
       PyExc_ValueError, NULL);
-  if (plbpy_ParseError == NULL || PyModule_AddObjectRef(module, "ParseError", plbpy_ParseError) < 0 ||
+  if (plbpy_ParseError == NULL ||
+      PyModule_AddObjectRef(module, "ParseError", plbpy_ParseError) < 0 ||
       PyModule_AddObjectRef(module, "type", (PyObject*)&plbpy_TypeType) < 0 ||
       PyModule_AddObjectRef(module, "Array", (PyObject*)&plbpy_ArrayType) < 0 ||
       PyModule_AddObjectRef(module, "Function", (PyObject*)&plbpy_FunctionType) < 0 ||

@@ -44,8 +44,8 @@ plb_type* plbpy_type_from_object(PyObject* object) {
     Py_ssize_t length = 0;
     const char* text = PyUnicode_AsUTF8AndSize(numpy_str, &length);
     plb_type* type = NULL;
-    plb_status status = text == NULL ? PLB_OK
-                                     : plb_type_from_numpy(text, (size_t)length, &type, plbpy_error());
+    plb_status status =
+        text == NULL ? PLB_OK : plb_type_from_numpy(text, (size_t)length, &type, plbpy_error());
     if (text != NULL && status != PLB_OK) plbpy_raise(status, plbpy_error());
     Py_DECREF(numpy_str);
     return type;
@@ -255,8 +255,10 @@ static PyObject* type_fields(TypeObject* self, void* closure) {
     PyObject* key = NULL;
     if (value != NULL) {
       status = plb_type_field_name(self->type, i, &name, &length, err);
-      if (status != PLB_OK) plbpy_raise(status, err);
-      else key = PyUnicode_FromStringAndSize(name, (Py_ssize_t)length);
+      if (status != PLB_OK)
+        plbpy_raise(status, err);
+      else
+        key = PyUnicode_FromStringAndSize(name, (Py_ssize_t)length);
       plb_string_free(name);
     }
     if (key == NULL || PyDict_SetItem(result, key, value) < 0) Py_CLEAR(result);
@@ -277,8 +279,10 @@ static PyObject* type_field_offsets(TypeObject* self, void* closure) {
     int64_t offset = 0;
     status = plb_type_field_offset(self->type, i, &offset, err);
     PyObject* item = int64_result(status, offset);
-    if (item == NULL) Py_CLEAR(result);
-    else PyTuple_SET_ITEM(result, (Py_ssize_t)i, item);
+    if (item == NULL)
+      Py_CLEAR(result);
+    else
+      PyTuple_SET_ITEM(result, (Py_ssize_t)i, item);
   }
   return result;
 }
@@ -360,8 +364,7 @@ static PyMethodDef type_methods[] = {
     {"to_json", (PyCFunction)type_to_json, METH_NOARGS, "The JSON description of the type."},
     {"to_pep3118", (PyCFunction)type_to_pep3118, METH_NOARGS,
      "The PEP 3118 (buffer protocol) format."},
-    {"to_arrow", (PyCFunction)type_to_arrow, METH_NOARGS,
-     "The Arrow C Data Interface format."},
+    {"to_arrow", (PyCFunction)type_to_arrow, METH_NOARGS, "The Arrow C Data Interface format."},
     {"to_numpy", (PyCFunction)type_to_numpy, METH_NOARGS, "The NumPy dtype string ('<f8')."},
     {"from_json", type_from_json, METH_O | METH_CLASS, "A type from its JSON description."},
     {"from_pep3118", type_from_pep3118, METH_O | METH_CLASS, "A type from a PEP 3118 format."},
@@ -395,8 +398,9 @@ PyTypeObject plbpy_TypeType = {
     .tp_hash = (hashfunc)type_hash,
     .tp_richcompare = (richcmpfunc)type_richcompare,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "type(datashape)\n--\n\nAn immutable datashape type, e.g. "
-              "pluribus.type('var * {name: string, amount: ?float64}').",
+    .tp_doc =
+        "type(datashape)\n--\n\nAn immutable datashape type, e.g. "
+        "pluribus.type('var * {name: string, amount: ?float64}').",
     .tp_methods = type_methods,
     .tp_getset = type_getset,
     .tp_new = type_new,
