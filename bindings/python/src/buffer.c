@@ -162,6 +162,34 @@ static void release_python_buffer(void* user) {
   PyGILState_Release(state);
 }
 
+/* The dtype of a PEP 3118 format: the few formats a program uses are parsed once (the
+ * table keeps a reference to each type; read and written with the GIL held). */
+static plb_status format_type(const char* format, plb_type** out_type, plb_error* err) {
+  enum { SLOTS = 16, LONGEST = 15 };
+  static struct {
+    char format[LONGEST + 1];
+    plb_type* type;
+  } table[SLOTS];
+  static int next = 0;
+  size_t length = strlen(format);
+  if (length <= LONGEST) {
+    for (int i = 0; i < SLOTS && table[i].type != NULL; ++i) {
+      if (strcmp(table[i].format, format) == 0) {
+        *out_type = plb_type_retain(table[i].type);
+        return PLB_OK;
+      }
+    }
+  }
+  plb_status status = plb_type_from_pep3118(format, length, out_type, err);
+  if (status == PLB_OK && length <= LONGEST) {
+    plb_type_release(table[next].type);
+    memcpy(table[next].format, format, length + 1);
+    table[next].type = plb_type_retain(*out_type);
+    next = (next + 1) % SLOTS;
+  }
+  return status;
+}
+
 PyObject* plbpy_array_from_buffer(PyObject* object) {
   if (!PyObject_CheckBuffer(object)) return NULL;
   Py_buffer* view = PyMem_RawMalloc(sizeof(Py_buffer));
@@ -173,7 +201,7 @@ PyObject* plbpy_array_from_buffer(PyObject* object) {
   plb_error* err = plbpy_error();
   const char* format = view->format != NULL ? view->format : "B";
   plb_type* dtype = NULL;
-  plb_status status = plb_type_from_pep3118(format, PLB_NUL_TERMINATED, &dtype, err);
+  plb_status status = format_type(format, &dtype, err);
   int64_t shape[64];
   int64_t strides[64];
   if (status == PLB_OK && view->ndim > 64) {
