@@ -10,7 +10,6 @@
 #define CACHE_SLOTS 256 /* a power of two */
 #define MAX_DIMS 32
 #define FULL_MAX_DIMS 4
-#define FULL_MAX_ELEMENTS 4096 /* outputs up to this size get a cached datashape */
 
 typedef struct {
   const plb_function* function; /* NULL: empty slot */
@@ -18,8 +17,9 @@ typedef struct {
   plb_type* inputs[PLBPY_CACHED_MAX_INPUTS]; /* references, like output */
   plb_type* output;
   int64_t itemsize;
-  /* The whole datashape of the last small output ("1 * float64"): plb_array_empty makes
-   * such an array in one allocation, cheaper than memory of our own plus a handle. */
+  /* The whole datashape of the last output ("1 * float64"): plb_array_empty makes a small
+   * array in one allocation (cheaper than memory of our own plus a handle) and asks for
+   * transparent huge pages for large ones, as NumPy does. */
   plb_type* full;
   int32_t full_ndim;
   int64_t full_shape[FULL_MAX_DIMS];
@@ -97,11 +97,10 @@ static bool broadcast(int64_t nin, const plb_buffer* const* inputs, int32_t* ndi
   return true;
 }
 
-/* The entry's datashape for a small output of this shape, made when the shape changes;
- * NULL for large outputs (their allocation dwarfs the handle's). */
-static const plb_type* full_type(Entry* entry, int32_t ndim, const int64_t* shape,
-                                 int64_t elements) {
-  if (ndim > FULL_MAX_DIMS || elements > FULL_MAX_ELEMENTS) return NULL;
+/* The entry's datashape for an output of this shape, parsed when the shape changes; NULL
+ * beyond FULL_MAX_DIMS dims (such outputs get memory of our own). */
+static const plb_type* full_type(Entry* entry, int32_t ndim, const int64_t* shape) {
+  if (ndim > FULL_MAX_DIMS) return NULL;
   if (entry->full != NULL && entry->full_ndim == ndim &&
       memcmp(entry->full_shape, shape, sizeof(int64_t) * (size_t)ndim) == 0)
     return entry->full;
@@ -141,7 +140,7 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
   plb_array* array = NULL;
   void* data = NULL;
   plb_status status;
-  if (full_type(entry, ndim, shape, bytes / entry->itemsize) != NULL) {
+  if (full_type(entry, ndim, shape) != NULL) {
     plb_buffer made = {0};
     status = plb_array_empty(entry->full, &array, err);
     if (status == PLB_OK) status = plb_array_buffer(array, &made, err);
