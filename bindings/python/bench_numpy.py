@@ -54,6 +54,8 @@ def main():
                           best_time(lambda: np.add(a, b, out=c), 5),
                           best_time(lambda: pluribus.add(pa, pb, out=pc), 5), 1.1, True))
     np.testing.assert_array_equal(c, a + b)
+    print(f"{'  (pluribus on one thread: max_threads=1)':<42} "
+          f"{best_time(lambda: pluribus.add(pa, pb, out=pc, max_threads=1), 5) * 1e9:>37.0f} ns")
 
     # 3. A transcendental function, allocating its result.
     m = np.random.uniform(-20.0, 20.0, 1_000_000)
@@ -61,6 +63,8 @@ def main():
     results.append(report("exp, 1e6 float64", best_time(lambda: np.exp(m), 10),
                           best_time(lambda: pluribus.exp(pm), 10), 3.0, True))
     np.testing.assert_allclose(np.asarray(pluribus.exp(pm)), np.exp(m), rtol=1e-14)
+    print(f"{'  (pluribus on one thread: max_threads=1)':<42} "
+          f"{best_time(lambda: pluribus.exp(pm, max_threads=1), 10) * 1e9:>37.0f} ns")
 
     # 4. Zero-copy exchange: the time must not depend on the size, and the data is shared.
     big = np.zeros(n)
@@ -78,7 +82,8 @@ def main():
           f"{asarray_small * 1e9:8.0f} ns (NumPy's own .view(): {numpy_view * 1e9:.0f} ns)")
     print(f"{'np.asarray(pluribus) 1e7 vs 10 elements':<42} {np_asarray_big * 1e9:8.0f} ns vs "
           f"{np_asarray_small * 1e9:8.0f} ns")
-    constant = asarray_big < 3 * asarray_small and np_asarray_big < 3 * np_asarray_small
+    # Copying 80 MB takes milliseconds; a view of any size takes about a microsecond.
+    constant = asarray_big < 50e-6 and np_asarray_big < 50e-6
     print(f"{'zero-copy, O(1)':<42} {'ok' if constant else 'MISSED'} (data pointers equal)")
     results.append(constant)
     return 0 if all(results) else 1
