@@ -84,7 +84,10 @@ void check_readable(const ndt::Type& whole, const ndt::Type& t) {
 std::string describe_string(std::string_view s) {
   std::string out;
   if (s.size() > 40) {
-    json_append_quoted(out, s.substr(0, 37));
+    // Cut at a code point boundary so the shown prefix stays valid UTF-8.
+    std::size_t cut = 37;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0u) == 0x80u) --cut;
+    json_append_quoted(out, s.substr(0, cut));
     out.insert(out.size() - 1, "...");
   } else {
     json_append_quoted(out, s);

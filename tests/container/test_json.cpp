@@ -275,6 +275,9 @@ TEST_CASE("json: strings, escapes and fixed_string") {
   CHECK(long_error.find("$[0]: expected fixed_string") == 0);
   CHECK(long_error.find("got \"abcd\" (too long or not ascii)") != std::string::npos);
   CHECK(read_error("[1]", "1 * string") == "$[0]: expected string, got 1");
+  // Long strings are shortened in messages, at a code point boundary.
+  CHECK(read_error("[\"" + std::string(36, 'a') + "\u00e9bcdef\"]", "1 * int64") ==
+        "$[0]: expected int64, got \"" + std::string(36, 'a') + "...\"");
 }
 
 TEST_CASE("json: malformed text is a positioned parse error") {
