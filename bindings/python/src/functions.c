@@ -14,29 +14,47 @@ static PyObject* functions_by_name = NULL; /* str -> Function, filled as they ar
 
 /* ----- creation ----- */
 
-/* A reduction has kernels (... * N * T) -> ... * U: one input with one dim more than its
- * output. The C API gives the parameters of a signature; the result is read from the text
- * after the arrow. */
-static int is_reduction(const plb_function* function, int64_t nin, int64_t nout, bool* out) {
-  *out = false;
-  if (nin != 1 || nout != 1) return 0;
+/* Whether a signature's parameter or result is "... * T": broadcast dims only. */
+static bool only_broadcast_dims(const plb_type* type, int64_t ndim) {
+  plb_kind kind = PLB_KIND_ANY;
+  return ndim == 1 && plb_type_kind(type, &kind, NULL) == PLB_OK && kind == PLB_KIND_ELLIPSIS_DIM;
+}
+
+/* Reads the shape pattern of the first kernel's signature. A reduction has kernels
+ * (... * N * T) -> ... * U: one input with one dim more than its output. An elementwise
+ * function has (... * T, ...) -> ... * U: its result shape is the inputs' broadcast shape.
+ * The C API gives the parameters of a signature; the result is read from the text after
+ * the arrow. */
+static int read_pattern(const plb_function* function, int64_t nin, int64_t nout, bool* reduction,
+                        bool* elementwise) {
+  *reduction = *elementwise = false;
+  if (nout != 1 || nin < 1) return 0;
   plb_error* err = plbpy_error();
   plb_type* signature = NULL;
-  plb_type* input = NULL;
   plb_type* output = NULL;
   char* text = NULL;
   int64_t input_ndim = 0, output_ndim = 0;
+  bool inputs_elementwise = true;
   plb_status status = plb_function_kernel_signature(function, 0, &signature, err);
-  if (status == PLB_OK) status = plb_type_field_type(signature, 0, &input, err);
-  if (status == PLB_OK) status = plb_type_ndim(input, &input_ndim, err);
+  for (int64_t i = 0; status == PLB_OK && i < nin; ++i) {
+    plb_type* input = NULL;
+    int64_t ndim = 0;
+    status = plb_type_field_type(signature, i, &input, err);
+    if (status == PLB_OK) status = plb_type_ndim(input, &ndim, err);
+    if (status == PLB_OK && !only_broadcast_dims(input, ndim)) inputs_elementwise = false;
+    if (i == 0) input_ndim = ndim;
+    plb_type_release(input);
+  }
   if (status == PLB_OK) status = plb_type_to_string(signature, &text, err);
   const char* arrow = status == PLB_OK ? strstr(text, "-> ") : NULL;
   if (arrow != NULL) status = plb_type_parse(arrow + 3, PLB_NUL_TERMINATED, 0, &output, err);
   if (arrow != NULL && status == PLB_OK) status = plb_type_ndim(output, &output_ndim, err);
-  if (status == PLB_OK && arrow != NULL) *out = input_ndim == output_ndim + 1;
+  if (status == PLB_OK && arrow != NULL) {
+    *reduction = nin == 1 && input_ndim == output_ndim + 1;
+    *elementwise = inputs_elementwise && only_broadcast_dims(output, output_ndim);
+  }
   plb_string_free(text);
   plb_type_release(signature);
-  plb_type_release(input);
   plb_type_release(output);
   if (status != PLB_OK) {
     plbpy_raise(status, err);
@@ -54,8 +72,8 @@ static PyObject* make_function(const plb_function* function) {
   plb_status status = plb_function_nin(function, &nin, err);
   if (status == PLB_OK) status = plb_function_nout(function, &nout, err);
   if (status != PLB_OK) return plbpy_raise(status, err);
-  bool reduction = false;
-  if (is_reduction(function, nin, nout, &reduction) < 0) return NULL;
+  bool reduction = false, elementwise = false;
+  if (read_pattern(function, nin, nout, &reduction, &elementwise) < 0) return NULL;
   FunctionObject* self = PyObject_New(FunctionObject, &plbpy_FunctionType);
   if (self == NULL) return NULL;
   self->vectorcall = (vectorcallfunc)function_vectorcall;
@@ -65,6 +83,7 @@ static PyObject* make_function(const plb_function* function) {
   self->nout = nout;
   self->reduction = reduction;
   self->core_reduction = false;
+  self->elementwise = elementwise;
   return (PyObject*)self;
 }
 
@@ -370,7 +389,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     plb_error* err = plbpy_error();
     plb_status status = PLB_NOT_IMPLEMENTED;
     const bool plain_call =
-        nouts_given == 0 && self->nout == 1 && !options.has_axis && options.max_threads == 0;
+        self->elementwise && nouts_given == 0 && !options.has_axis && options.max_threads == 0;
     if (plain_call) { /* the short path: a learned result dtype, the cached function */
       status = plbpy_call_cached(self->function, nargs, operands.buffers,
                                  operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], err);
@@ -549,6 +568,11 @@ static PyObject* function_is_reduction(FunctionObject* self, void* closure) {
   return PyBool_FromLong(self->reduction);
 }
 
+static PyObject* function_is_elementwise(FunctionObject* self, void* closure) {
+  (void)closure;
+  return PyBool_FromLong(self->elementwise);
+}
+
 /* Pickled by name: the receiving process looks the function up in its own registry. */
 static PyObject* function_reduce(FunctionObject* self, PyObject* unused) {
   (void)unused;
@@ -569,6 +593,8 @@ static PyGetSetDef function_getset[] = {
     {"nout", (getter)function_nout, NULL, "Number of outputs.", NULL},
     {"is_reduction", (getter)function_is_reduction, NULL,
      "True for reductions (axis=, keepdims=, initial=).", NULL},
+    {"is_elementwise", (getter)function_is_elementwise, NULL,
+     "True when every kernel maps broadcast elements to elements (... * T -> ... * U).", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 PyTypeObject plbpy_FunctionType = {

@@ -32,6 +32,7 @@ typedef struct {
   int64_t nout;
   bool reduction;      /* (... * N * T) -> ... * U: NumPy's reduction arguments */
   bool core_reduction; /* ... which the library calls with a core dim (argmax), not a reduce */
+  bool elementwise;    /* (... * T, ...) -> ... * U: one output of the broadcast shape */
 } FunctionObject;
 
 extern PyTypeObject plbpy_TypeType;

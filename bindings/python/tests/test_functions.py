@@ -168,3 +168,14 @@ def test_arg_reductions_match_numpy(name, axis, keepdims):
     want = getattr(np, name)(x, axis=axis, keepdims=keepdims)
     assert got.shape == np.shape(want)
     np.testing.assert_array_equal(got, want)
+
+
+def test_core_dim_functions_after_elementwise_shapes():
+    # Results of functions with core dims do not have the broadcast shape of the inputs.
+    for n in (3, 3, 5):
+        x = np.arange(float(n))
+        assert float(pluribus.inner(x, x)) == float(x @ x)
+    for m, k, p in [(2, 2, 2), (3, 3, 1), (3, 2, 4), (2, 2, 2)]:
+        a, b = np.ones((m, k)), np.ones((k, p))
+        np.testing.assert_array_equal(np.asarray(pluribus.matmul(a, b)), a @ b)
+    assert pluribus.add.is_elementwise and not pluribus.matmul.is_elementwise
