@@ -193,3 +193,18 @@ def test_large_asarray_is_zero_copy():
     y = np.asarray(pluribus.add(a, 1.0, out=a))
     assert y.ctypes.data == x.ctypes.data
     assert x[12345] == 1.0
+
+
+def test_views_release_their_base():
+    # Every view taken and dropped gives its reference to the NumPy array back.
+    import sys
+    x = np.arange(8.0)
+    before = sys.getrefcount(x)
+    for _ in range(100):
+        a = pluribus.asarray(x)
+        b = np.asarray(a[::2])
+        c = pluribus.from_dlpack(x)
+        d = pluribus.add(x, c)
+        del a, b, c, d
+    gc.collect()
+    assert sys.getrefcount(x) == before
