@@ -190,12 +190,100 @@ static plb_status format_type(const char* format, plb_type** out_type, plb_error
   return status;
 }
 
+/* Releases the object an __array_interface__ view keeps alive (any thread; takes the GIL). */
+static void release_python_object(void* user) {
+  if (!Py_IsInitialized()) return;
+  PyGILState_STATE state = PyGILState_Ensure();
+  Py_DECREF((PyObject*)user);
+  PyGILState_Release(state);
+}
+
+static int read_extents(PyObject* tuple, int32_t ndim, int64_t* values) {
+  for (int32_t k = 0; k < ndim; ++k) {
+    values[k] = PyLong_AsLongLong(PyTuple_GET_ITEM(tuple, k));
+    if (values[k] == -1 && PyErr_Occurred()) return -1;
+  }
+  return 0;
+}
+
+/* NumPy arrays whose dtype has no buffer format (datetime64, timedelta64) are viewed
+ * through __array_interface__ (typestr, data, shape, strides); the array stays alive
+ * while the view does. NULL without an exception when the object has no usable one. */
+static PyObject* array_from_interface(PyObject* object) {
+  PyObject* interface = PyObject_GetAttrString(object, "__array_interface__");
+  if (interface == NULL || !PyDict_Check(interface)) {
+    Py_XDECREF(interface);
+    PyErr_Clear();
+    return NULL;
+  }
+  PyObject* typestr = PyDict_GetItemString(interface, "typestr");
+  PyObject* data = PyDict_GetItemString(interface, "data");
+  PyObject* shape_tuple = PyDict_GetItemString(interface, "shape");
+  PyObject* strides_tuple = PyDict_GetItemString(interface, "strides");
+  if (typestr == NULL || !PyUnicode_Check(typestr) || data == NULL || !PyTuple_Check(data) ||
+      PyTuple_GET_SIZE(data) != 2 || shape_tuple == NULL || !PyTuple_Check(shape_tuple) ||
+      PyTuple_GET_SIZE(shape_tuple) > 64 ||
+      (strides_tuple != NULL && strides_tuple != Py_None &&
+       (!PyTuple_Check(strides_tuple) ||
+        PyTuple_GET_SIZE(strides_tuple) != PyTuple_GET_SIZE(shape_tuple)))) {
+    Py_DECREF(interface);
+    return NULL;
+  }
+  const int32_t ndim = (int32_t)PyTuple_GET_SIZE(shape_tuple);
+  int64_t shape[64], strides[64];
+  void* address = PyLong_AsVoidPtr(PyTuple_GET_ITEM(data, 0));
+  int readonly = PyObject_IsTrue(PyTuple_GET_ITEM(data, 1));
+  const char* text = PyUnicode_AsUTF8(typestr);
+  plb_error* err = plbpy_error();
+  plb_type* dtype = NULL;
+  int64_t itemsize = 0;
+  plb_status status = PLB_OK;
+  if (PyErr_Occurred() || readonly < 0 || text == NULL ||
+      read_extents(shape_tuple, ndim, shape) < 0 ||
+      (strides_tuple != NULL && strides_tuple != Py_None &&
+       read_extents(strides_tuple, ndim, strides) < 0)) {
+    Py_DECREF(interface);
+    return NULL;
+  }
+  status = plb_type_from_numpy(text, PLB_NUL_TERMINATED, &dtype, err);
+  if (status == PLB_OK) status = plb_type_size(dtype, &itemsize, err);
+  if (status == PLB_OK && (strides_tuple == NULL || strides_tuple == Py_None)) {
+    int64_t stride = itemsize; /* None: C-contiguous */
+    for (int32_t k = ndim - 1; k >= 0; --k) {
+      strides[k] = stride;
+      stride *= shape[k];
+    }
+  }
+  Py_DECREF(interface);
+  plb_array* array = NULL;
+  if (status == PLB_OK)
+    status = plb_array_from_pointer(address, dtype, ndim, shape, strides, readonly != 0,
+                                    release_python_object, object, &array, err);
+  plb_type_release(dtype);
+  if (status != PLB_OK) return plbpy_raise(status, err);
+  Py_INCREF(object); /* given to the release callback, which ran not yet */
+  return plbpy_array_wrap(array);
+}
+
 PyObject* plbpy_array_from_buffer(PyObject* object) {
   if (!PyObject_CheckBuffer(object)) return NULL;
   Py_buffer* view = PyMem_RawMalloc(sizeof(Py_buffer));
   if (view == NULL) return PyErr_NoMemory();
   if (PyObject_GetBuffer(object, view, PyBUF_RECORDS_RO) < 0) {
     PyMem_RawFree(view);
+    if (!PyErr_ExceptionMatches(PyExc_ValueError) && !PyErr_ExceptionMatches(PyExc_BufferError))
+      return NULL;
+    /* NumPy refuses buffers of datetime64/timedelta64: its array interface still works. */
+    PyObject *error_type = NULL, *error_value = NULL, *traceback = NULL;
+    PyErr_Fetch(&error_type, &error_value, &traceback);
+    PyObject* viewed = array_from_interface(object);
+    if (viewed != NULL || PyErr_Occurred()) {
+      Py_XDECREF(error_type);
+      Py_XDECREF(error_value);
+      Py_XDECREF(traceback);
+      return viewed;
+    }
+    PyErr_Restore(error_type, error_value, traceback);
     return NULL;
   }
   plb_error* err = plbpy_error();

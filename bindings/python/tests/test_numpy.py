@@ -208,3 +208,16 @@ def test_views_release_their_base():
         del a, b, c, d
     gc.collect()
     assert sys.getrefcount(x) == before
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "timedelta64[s]"])
+def test_dates_through_the_array_interface(dtype):
+    # NumPy gives no buffer for these dtypes; __array_interface__ shares them both ways.
+    x = np.array([1_600_000_000_000_000_000, 0, 5]).astype(dtype)
+    a = pluribus.asarray(x)
+    assert a.data_address == x.ctypes.data
+    del x
+    gc.collect()
+    y = np.asarray(a)
+    assert y.dtype == np.dtype(dtype) and y.ctypes.data == a.data_address
+    np.testing.assert_array_equal(y, np.array([1_600_000_000_000_000_000, 0, 5]).astype(dtype))
