@@ -243,11 +243,18 @@ class FloatFormat {
     }
     if (exp_format_) {
       FloatText t = scientific(v, kind_, precision_, plus_);
+      if (static_cast<int>(t.fraction.size()) < precision_) {
+        // NumPy's min_digits: the digits past the shortest ones are the exact value's,
+        // rounded (nonzero for float32/float16 values, whose exact expansions go on).
+        const std::string s = fmt::format("{:.{}e}", std::fabs(v), precision_);
+        const Digits d = read_scientific(s.data(), s.data() + s.size());
+        t.integer.back() = d.digits[0];
+        t.fraction = d.digits.substr(1);
+        t.exponent = d.exponent;
+      }
       pad_left(out, t.integer, pad_left_);
       out += '.';
       out += t.fraction;
-      if (static_cast<int>(t.fraction.size()) < precision_)
-        out.append(static_cast<std::size_t>(precision_) - t.fraction.size(), '0');
       out += 'e';
       out += t.exponent < 0 ? '-' : '+';
       const std::string e = std::to_string(std::abs(t.exponent));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "container/array.hpp"
+#include "container/json.hpp"
 #include "container/print.hpp"
 
 namespace nd = pluribus::nd;
@@ -251,6 +252,11 @@ TEST_CASE("print: float32 and float16 use their own shortest digits (NumPy)") {
   std::vector<float> g{0.1f, 1.0f / 3, 16777216.0f};
   CHECK(nd::repr(wrap(g, "3 * float32")) ==
         "array([1.0000000e-01, 3.3333334e-01, 1.6777216e+07], type='3 * float32')");
+  // Digits past a value's shortest ones are its exact value's (NumPy's min_digits), not
+  // zeros: float32 -6.116018e9 is exactly -6116018176.
+  std::vector<float> e{-6.116018e9f, 1.2345678f, 0.1f};
+  CHECK(nd::repr(wrap(e, "3 * float32")) ==
+        "array([-6.1160182e+09,  1.2345678e+00,  1.0000000e-01], type='3 * float32')");
   std::vector<_Float16> h{static_cast<_Float16>(0.1), static_cast<_Float16>(1.5),
                           static_cast<_Float16>(1000)};
   CHECK(nd::repr(wrap(h, "3 * float16")) ==
@@ -417,4 +423,13 @@ TEST_CASE("print: records and tuples, each field with its own format") {
   CHECK(nd::repr(wrap(rows, "2 * {a: int64, b: 2 * float64}")) ==
         "array([{a: 1, b: [1.5 , 2.  ]}, {a: 2, b: [3.  , 4.25]}],\n"
         "      type='2 * {a: int64, b: 2 * float64}')");
+
+  // Records of strings and missing floats in a 0-dim var array (the README's example).
+  const auto people =
+      nd::from_json(R"([{"name": "Ada", "amount": 1.5}, {"name": "Bo", "amount": null}])",
+                    ndt::parse("var * {name: string, amount: ?float64}"));
+  CHECK(nd::repr(people) ==
+        "array([{name: 'Ada', amount: 1.5}, {name: 'Bo', amount:  NA}],\n"
+        "      type='var * {name: string, amount: ?float64}')");
+  CHECK(nd::to_string(people) == "[{name: 'Ada', amount: 1.5} {name: 'Bo', amount:  NA}]");
 }
