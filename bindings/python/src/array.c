@@ -176,6 +176,26 @@ static PyObject* read_element(ArrayObject* self, plb_kind kind) {
                      value);
 }
 
+/* The list of self[i] for the first dim, each converted by plbpy_array_tolist. */
+static PyObject* elements_list(ArrayObject* self) {
+  const int64_t extent = self->buffer.shape[0];
+  PyObject* list = PyList_New((Py_ssize_t)extent);
+  for (int64_t i = 0; list != NULL && i < extent; ++i) {
+    plb_index index = {.kind = PLB_INDEX_INTEGER, .integer = i, .step = 1};
+    plb_array* view = NULL;
+    plb_status status = plb_array_index(self->array, 1, &index, &view, plbpy_error());
+    PyObject* wrapped =
+        status == PLB_OK ? plbpy_array_wrap(view) : plbpy_raise(status, plbpy_error());
+    PyObject* item = wrapped != NULL ? plbpy_array_tolist((ArrayObject*)wrapped) : NULL;
+    Py_XDECREF(wrapped);
+    if (item == NULL)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+  }
+  return list;
+}
+
 PyObject* plbpy_array_tolist(ArrayObject* self) {
   plb_kind kind = dtype_kind(self->buffer.dtype);
   if (is_primitive(kind)) return nested_list(kind, self->buffer.data, &self->buffer, 0);
@@ -185,6 +205,11 @@ PyObject* plbpy_array_tolist(ArrayObject* self) {
   }
   /* Everything else (records, ragged dims, options, dates, ...) through JSON. */
   PyObject* json = array_to_json(self, NULL);
+  if (json == NULL && self->buffer.ndim > 0 && kind == PLB_KIND_OPTION) {
+    /* Values JSON cannot spell (NaN in a ?float64): element by element. */
+    PyErr_Clear();
+    return elements_list(self);
+  }
   if (json == NULL) return NULL;
   PyObject* loads = plbpy_import("json", "loads");
   PyObject* result = loads != NULL ? PyObject_CallOneArg(loads, json) : NULL;

@@ -13,8 +13,12 @@ enum { NUMBERS_BOOL, NUMBERS_INT, NUMBERS_FLOAT, NUMBERS_COMPLEX };
 typedef struct {
   int ndim;
   int64_t shape[PLBPY_MAX_NUMBER_DIMS];
-  int kind; /* the widest NUMBERS_* seen */
+  int kind;        /* the widest NUMBERS_* seen */
+  bool seen;       /* a number was seen (not only None) */
+  int64_t missing; /* the number of None elements: the dtype becomes ?T */
 } NumberScan;
+
+static const int64_t number_sizes[] = {1, 8, 8, 16};
 
 /* The kind of a Python number, or -1 (not a plain number, or an int beyond int64). */
 static int number_kind(PyObject* item) {
@@ -32,9 +36,14 @@ static int number_kind(PyObject* item) {
 /* Checks that `object` at `depth` has the scanned shape and numbers at the bottom. */
 static bool scan_numbers(PyObject* object, int depth, NumberScan* scan) {
   if (depth == scan->ndim) {
+    if (object == Py_None) {
+      ++scan->missing;
+      return true;
+    }
     int kind = number_kind(object);
     if (kind < 0) return false;
     if (kind > scan->kind) scan->kind = kind;
+    scan->seen = true;
     return true;
   }
   if (!PyList_Check(object) && !PyTuple_Check(object)) return false;
@@ -46,6 +55,10 @@ static bool scan_numbers(PyObject* object, int depth, NumberScan* scan) {
 
 static char* write_numbers(PyObject* object, int depth, const NumberScan* scan, char* out) {
   if (depth == scan->ndim) {
+    if (object == Py_None) { /* a placeholder; marked missing afterwards */
+      memset(out, 0, (size_t)number_sizes[scan->kind]);
+      return out + number_sizes[scan->kind];
+    }
     switch (scan->kind) {
       case NUMBERS_BOOL:
         *out = object == Py_True;
@@ -73,8 +86,54 @@ static char* write_numbers(PyObject* object, int depth, const NumberScan* scan, 
   return PyErr_Occurred() ? NULL : out;
 }
 
-/* Lists and tuples of bool/int/float/complex with a rectangular shape become an array of
- * bool, int64, float64 or complex128 without text (NaN and infinities included). NULL
+/* Marks the elements that are None in `object` missing in `array` (a ?T array). */
+static int mark_missing(PyObject* object, int depth, const NumberScan* scan, plb_array* array,
+                        plb_index* indices) {
+  if (depth == scan->ndim) {
+    if (object != Py_None) return 0;
+    plb_error* err = plbpy_error();
+    plb_array* element = NULL;
+    plb_status status = plb_array_index(array, scan->ndim, indices, &element, err);
+    if (status == PLB_OK) status = plb_array_set_missing(element, err);
+    plb_array_release(element);
+    if (status != PLB_OK) plbpy_raise(status, err);
+    return status == PLB_OK ? 0 : -1;
+  }
+  for (Py_ssize_t i = 0; i < scan->shape[depth]; ++i) {
+    indices[depth].integer = i;
+    if (mark_missing(PySequence_Fast_GET_ITEM(object, i), depth + 1, scan, array, indices) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The array with None elements missing: cast to ?T, then marked. */
+static PyObject* with_missing(PyObject* object, const NumberScan* scan, plb_array* array) {
+  static const char* const options[] = {"?bool", "?int64", "?float64", "?complex128"};
+  plb_error* err = plbpy_error();
+  plb_type* option = NULL;
+  plb_array* cast = NULL;
+  plb_status status = plb_type_parse(options[scan->kind], PLB_NUL_TERMINATED, 0, &option, err);
+  if (status == PLB_OK) status = plb_array_astype(array, option, PLB_CAST_NOCHECK, &cast, err);
+  plb_type_release(option);
+  plb_array_release(array);
+  if (status != PLB_OK) return plbpy_raise(status, err);
+  plb_index indices[PLBPY_MAX_NUMBER_DIMS];
+  memset(indices, 0, sizeof indices);
+  for (int k = 0; k < scan->ndim; ++k) {
+    indices[k].kind = PLB_INDEX_INTEGER;
+    indices[k].step = 1;
+  }
+  if (mark_missing(object, 0, scan, cast, indices) < 0) {
+    plb_array_release(cast);
+    return NULL;
+  }
+  return plbpy_array_wrap(cast);
+}
+
+/* Lists and tuples of bool/int/float/complex (and None) with a rectangular shape become an
+ * array of [?]bool, int64, float64 or complex128 without text (NaN and infinities
+ * included). NULL
  * without an exception for anything else, which is then read as JSON. */
 static PyObject* numbers_array(PyObject* object, const plb_type* type) {
   NumberScan scan = {.ndim = 0, .kind = NUMBERS_BOOL};
@@ -84,7 +143,7 @@ static PyObject* numbers_array(PyObject* object, const plb_type* type) {
     scan.shape[scan.ndim++] = length;
     item = PySequence_Fast_GET_ITEM(item, 0);
   }
-  if (!scan_numbers(object, 0, &scan)) return NULL;
+  if (!scan_numbers(object, 0, &scan) || !scan.seen) return NULL;
   plb_error* err = plbpy_error();
   if (type != NULL) { /* only when the requested dims are these fixed extents */
     int64_t ndim = 0;
@@ -116,6 +175,7 @@ static PyObject* numbers_array(PyObject* object, const plb_type* type) {
     plb_array_release(array);
     return NULL;
   }
+  if (scan.missing > 0) return with_missing(object, &scan, array);
   return plbpy_array_wrap(array);
 }
 

@@ -224,3 +224,15 @@ def test_numpy_scalars_inside_lists():
 def test_fractional_values_do_not_become_integers():
     with pytest.raises(ValueError):
         pluribus.array([1.5, 2.0], type="2 * int32")
+
+
+def test_missing_values_among_numbers():
+    a = pluribus.array([[1, None], [None, 4]])
+    assert a.type == "2 * 2 * ?int64"
+    assert a.tolist() == [[1, None], [None, 4]]
+    b = pluribus.array([1.0, None, float("nan"), float("inf")])
+    assert b.dtype == "?float64"
+    values = b.tolist()
+    assert values[0] == 1.0 and values[1] is None and values[2] != values[2]
+    assert values[3] == float("inf")
+    assert pluribus.is_missing(b).tolist() == [False, True, False, False]
