@@ -24,6 +24,20 @@ PyObject* plbpy_array_wrap(plb_array* array) {
   return (PyObject*)self;
 }
 
+PyObject* plbpy_array_wrap_described(plb_array* array, const plb_buffer* buffer) {
+  ArrayObject* self = PyObject_New(ArrayObject, &plbpy_ArrayType);
+  if (self == NULL) {
+    plb_array_release(array);
+    return NULL;
+  }
+  self->array = array;
+  self->buffer = *buffer;
+  self->format = NULL;
+  self->itemsize = -1;
+  self->weakreflist = NULL;
+  return (PyObject*)self;
+}
+
 static void array_dealloc(ArrayObject* self) {
   if (self->weakreflist != NULL) PyObject_ClearWeakRefs((PyObject*)self);
   plb_string_free(self->format);

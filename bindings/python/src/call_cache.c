@@ -124,7 +124,7 @@ static const plb_type* full_type(Entry* entry, int32_t ndim, const int64_t* shap
 
 plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
                              const plb_buffer* const* inputs, bool release_gil,
-                             plb_array** out_result, plb_error* err) {
+                             plb_array** out_result, plb_buffer* out_described, plb_error* err) {
   *out_result = NULL;
   if (nin > PLBPY_CACHED_MAX_INPUTS) return PLB_NOT_IMPLEMENTED;
   Entry* entry = &cache[slot_of(function, nin, inputs)];
@@ -138,10 +138,10 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
     bytes *= shape[k];
   }
   plb_array* array = NULL;
+  plb_buffer made = {0}; /* the output as the handle describes it */
   void* data = NULL;
   plb_status status;
   if (full_type(entry, ndim, shape) != NULL) {
-    plb_buffer made = {0};
     status = plb_array_empty(entry->full, &array, err);
     if (status == PLB_OK) status = plb_array_buffer(array, &made, err);
     if (status != PLB_OK) {
@@ -177,7 +177,15 @@ plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
     plb_array_release(array);
     return status;
   }
+  if (made.data == NULL) { /* memory of our own: now described by the handle */
+    status = plb_array_buffer(array, &made, err);
+    if (status != PLB_OK) {
+      plb_array_release(array);
+      return status;
+    }
+  }
   *out_result = array;
+  *out_described = made;
   return PLB_OK;
 }
 

@@ -11,12 +11,13 @@
 void plbpy_call_cache_learn(const plb_function* function, int64_t nin,
                             const plb_buffer* const* inputs, const plb_type* output);
 
-/* Calls `function` into a new C-contiguous output of the learned dtype. PLB_NOT_IMPLEMENTED
+/* Calls `function` into a new C-contiguous output of the learned dtype (*out_result, with
+ * its description from plb_array_buffer in *out_described). PLB_NOT_IMPLEMENTED
  * (with nothing done) when the combination is not cached or the shapes do not broadcast:
  * the caller then takes the general path. Call with the GIL held. */
 plb_status plbpy_call_cached(const plb_function* function, int64_t nin,
                              const plb_buffer* const* inputs, bool release_gil,
-                             plb_array** out_result, plb_error* err);
+                             plb_array** out_result, plb_buffer* out_described, plb_error* err);
 
 /* Calls `function` into the caller's outputs (out=) when every operand has a plain
  * numeric or bool dtype; PLB_NOT_IMPLEMENTED (nothing done) otherwise. */

@@ -388,12 +388,16 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     int64_t count = 0;
     plb_error* err = plbpy_error();
     plb_status status = PLB_NOT_IMPLEMENTED;
+    plb_buffer described = {0};
+    bool have_description = false;
     const bool plain_call =
         self->elementwise && nouts_given == 0 && !options.has_axis && options.max_threads == 0;
     if (plain_call) { /* the short path: a learned result dtype, the cached function */
-      status = plbpy_call_cached(self->function, nargs, operands.buffers,
-                                 operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], err);
+      status =
+          plbpy_call_cached(self->function, nargs, operands.buffers,
+                            operands.largest >= PLBPY_NOGIL_ELEMENTS, &results[0], &described, err);
       count = status == PLB_OK ? 1 : 0;
+      have_description = status == PLB_OK;
     } else if (nouts_given != 0) { /* out= of plain dtypes: straight into their memory */
       plb_call_options call = PLB_CALL_OPTIONS_INIT;
       call.max_threads = options.max_threads;
@@ -408,10 +412,10 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     if (status == PLB_NOT_IMPLEMENTED) {
       status = call_array(self->name, nargs, operands.handles, &options, results, &count,
                           operands.largest);
-      plb_buffer described = {0};
+      plb_buffer general = {0};
       if (status == PLB_OK && plain_call && count == 1 &&
-          plb_array_buffer(results[0], &described, NULL) == PLB_OK)
-        plbpy_call_cache_learn(self->function, nargs, operands.buffers, described.dtype);
+          plb_array_buffer(results[0], &general, NULL) == PLB_OK)
+        plbpy_call_cache_learn(self->function, nargs, operands.buffers, general.dtype);
     }
     if (status != PLB_OK) {
       plbpy_raise(status, err);
@@ -422,7 +426,8 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       for (int64_t i = 0; i < count; ++i) plb_array_release(results[i]);
       result = Py_NewRef(out);
     } else if (count == 1) {
-      result = plbpy_array_wrap(results[0]);
+      result = have_description ? plbpy_array_wrap_described(results[0], &described)
+                                : plbpy_array_wrap(results[0]);
     } else if ((result = PyTuple_New((Py_ssize_t)count)) != NULL) {
       for (int64_t i = 0; i < count; ++i) {
         PyObject* item = plbpy_array_wrap(results[i]);

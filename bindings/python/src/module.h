@@ -68,6 +68,8 @@ plb_type* plbpy_type_from_object(PyObject* object);
 /* ----- array.c ----- */
 /* Wraps a new reference (stolen; NULL passes through as NULL). */
 PyObject* plbpy_array_wrap(plb_array* array);
+/* The same with the handle's plb_array_buffer description already at hand. */
+PyObject* plbpy_array_wrap_described(plb_array* array, const plb_buffer* buffer);
 /* The element(s) of an array as Python objects (nested lists for ndim > 0). */
 PyObject* plbpy_array_tolist(ArrayObject* self);
 /* A Python scalar for a 0-dim array of a scalar dtype, else the array itself. */
