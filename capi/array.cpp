@@ -69,14 +69,14 @@ nd::Index index_of(const plb_index& index, int64_t position) {
                     fmt::format("index {} is a field whose name is NULL", position));
       return nd::Index(index.field);
   }
-  throw Error(ErrorCode::invalid_argument,
-              fmt::format("index {} has an unknown kind {}", position, static_cast<int>(index.kind)));
+  throw Error(ErrorCode::invalid_argument, fmt::format("index {} has an unknown kind {}", position,
+                                                       static_cast<int>(index.kind)));
 }
 
 // plb_array_get converts to numbers and bool only (strings: plb_array_get_string).
 void check_numeric(const ndt::Type& to) {
-  const bool numeric = to.kind() == ndt::Kind::Bool || to.is_integer() || to.is_float() ||
-                       to.is_complex();
+  const bool numeric =
+      to.kind() == ndt::Kind::Bool || to.is_integer() || to.is_float() || to.is_complex();
   if (!numeric)
     throw Error(ErrorCode::type,
                 fmt::format("plb_array_get converts to a number or bool, not {}", to.str()));
@@ -120,8 +120,8 @@ plb_status plb_array_zeros(const plb_type* type, plb_array** out_array, plb_erro
 
 plb_status plb_array_from_pointer(void* data, const plb_type* dtype, int32_t ndim,
                                   const int64_t* shape, const int64_t* strides, bool readonly,
-                                  plb_release_fn release, void* release_user,
-                                  plb_array** out_array, plb_error* err) {
+                                  plb_release_fn release, void* release_user, plb_array** out_array,
+                                  plb_error* err) {
   clear_out(out_array);
   return guard(err, [&] {
     require(dtype, "dtype");

@@ -33,9 +33,7 @@ inline plb_array* give_array(nd::Array array) {
 
 // An empty handle to fill with a move (which cannot fail): for imports that take ownership
 // of the caller's memory on success only, the handle must exist before the import runs.
-inline std::unique_ptr<plb_array> new_handle() {
-  return std::make_unique<plb_array>(nd::Array());
-}
+inline std::unique_ptr<plb_array> new_handle() { return std::make_unique<plb_array>(nd::Array()); }
 
 // Sets *out (when out is not NULL) to NULL: every pointer result starts out NULL so that
 // a failure leaves NULL behind.

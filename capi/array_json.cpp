@@ -30,8 +30,7 @@ plb_status plb_array_from_json(const char* json, size_t length, const plb_type* 
   });
 }
 
-plb_status plb_json_discover(const char* json, size_t length, plb_type** out_type,
-                             plb_error* err) {
+plb_status plb_json_discover(const char* json, size_t length, plb_type** out_type, plb_error* err) {
   clear_out(out_type);
   return guard(err, [&] {
     const std::string_view text = pluribus::capi::text_argument(json, length, "json");

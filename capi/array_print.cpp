@@ -15,8 +15,7 @@ namespace nd = pluribus::nd;
 
 // An array -> text conversion into a plb_string_free string.
 template <class Convert>
-plb_status array_to_text(const plb_array* array, char** out_text, plb_error* err,
-                         Convert convert) {
+plb_status array_to_text(const plb_array* array, char** out_text, plb_error* err, Convert convert) {
   clear_out(out_text);
   return guard(err, [&] {
     const nd::Array& a = array_of(array);
@@ -34,8 +33,7 @@ plb_status plb_array_repr(const plb_array* array, char** out_text, plb_error* er
 }
 
 plb_status plb_array_to_string(const plb_array* array, char** out_text, plb_error* err) {
-  return array_to_text(array, out_text, err,
-                       [](const nd::Array& a) { return nd::to_string(a); });
+  return array_to_text(array, out_text, err, [](const nd::Array& a) { return nd::to_string(a); });
 }
 
 }  // extern "C"

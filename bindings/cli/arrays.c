@@ -99,8 +99,8 @@ static int print_repr(const plb_array* array, plb_error* err) {
 
 static int json_run(const char* datashape, bool discover, const char* path, plb_error* err) {
   plb_type* type = NULL;
-  if (datashape && plb_type_parse(datashape, PLB_NUL_TERMINATED, PLB_PARSE_REQUIRE_CONCRETE,
-                                  &type, err) != PLB_OK)
+  if (datashape && plb_type_parse(datashape, PLB_NUL_TERMINATED, PLB_PARSE_REQUIRE_CONCRETE, &type,
+                                  err) != PLB_OK)
     return bad_input("--type", err);
   size_t length = 0;
   char* text = read_file(path, &length);
@@ -181,8 +181,8 @@ static int read_argument(int index, const char* datashape, const char* json, plb
                          plb_error* err) {
   char context[64];
   plb_type* type = NULL;
-  if (datashape && plb_type_parse(datashape, PLB_NUL_TERMINATED, PLB_PARSE_REQUIRE_CONCRETE,
-                                  &type, err) != PLB_OK) {
+  if (datashape && plb_type_parse(datashape, PLB_NUL_TERMINATED, PLB_PARSE_REQUIRE_CONCRETE, &type,
+                                  err) != PLB_OK) {
     snprintf(context, sizeof context, "argument %d: --type", index);
     return bad_input(context, err);
   }

@@ -252,8 +252,7 @@ static void test_from_pointer(void) {
 
   /* A NULL release and a 0-dim array over one value; NULL shape/strides with ndim 0. */
   double value = 2.5;
-  CHECK_STATUS(plb_array_from_pointer(&value, float64, 0, NULL, NULL, false, NULL, NULL, &a,
-                                      err),
+  CHECK_STATUS(plb_array_from_pointer(&value, float64, 0, NULL, NULL, false, NULL, NULL, &a, err),
                PLB_OK);
   CHECK(get_double(a) == 2.5);
   plb_array_release(a);
@@ -312,8 +311,8 @@ static void test_from_pointer(void) {
 
   /* NULL data is fine for an array without elements. */
   const int64_t no_elements[1] = {0};
-  CHECK_STATUS(plb_array_from_pointer(NULL, float64, 1, no_elements, strides, false,
-                                      count_release, &released, &a, err),
+  CHECK_STATUS(plb_array_from_pointer(NULL, float64, 1, no_elements, strides, false, count_release,
+                                      &released, &a, err),
                PLB_OK);
   plb_array_release(a);
   CHECK(released == 1);
@@ -450,8 +449,7 @@ static void test_fields(void) {
   const int64_t shape[1] = {2};
   const int64_t strides[1] = {(int64_t)sizeof(struct point)};
   plb_array* a = NULL;
-  CHECK_STATUS(plb_array_from_pointer(points, point, 1, shape, strides, false, NULL, NULL, &a,
-                                      err),
+  CHECK_STATUS(plb_array_from_pointer(points, point, 1, shape, strides, false, NULL, NULL, &a, err),
                PLB_OK);
   plb_array* y = NULL;
   CHECK_STATUS(plb_array_field(a, "y", &y, err), PLB_OK);
@@ -849,8 +847,7 @@ static void test_call(void) {
 
   /* Errors. */
   results[0] = (plb_array*)1;
-  CHECK_STATUS(plb_array_call("add", 2, args, NULL, 0, results, &count, err),
-               PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_call("add", 2, args, NULL, 0, results, &count, err), PLB_INVALID_ARGUMENT);
   CHECK(message_has("room"));
   CHECK_STATUS(plb_array_call("no_such_function", 2, args, NULL, 1, results, &count, err),
                PLB_LOOKUP_ERROR);
@@ -862,8 +859,7 @@ static void test_call(void) {
   CHECK(message_has("broadcast"));
   plb_array* strings = make_zeros("3 * string");
   plb_array* typed[2] = {row, strings};
-  CHECK_STATUS(plb_array_call("subtract", 2, typed, NULL, 1, results, &count, err),
-               PLB_TYPE_ERROR);
+  CHECK_STATUS(plb_array_call("subtract", 2, typed, NULL, 1, results, &count, err), PLB_TYPE_ERROR);
   plb_array* with_null[2] = {a, NULL};
   CHECK_STATUS(plb_array_call("add", 2, with_null, NULL, 1, results, &count, err),
                PLB_INVALID_ARGUMENT);
@@ -871,7 +867,8 @@ static void test_call(void) {
   CHECK_STATUS(plb_array_call(NULL, 2, args, NULL, 1, results, &count, err), PLB_INVALID_ARGUMENT);
   CHECK(message_has("'name'"));
   CHECK_STATUS(plb_array_call("add", 2, NULL, NULL, 1, results, &count, err), PLB_INVALID_ARGUMENT);
-  CHECK_STATUS(plb_array_call("add", -1, args, NULL, 1, results, &count, err), PLB_INVALID_ARGUMENT);
+  CHECK_STATUS(plb_array_call("add", -1, args, NULL, 1, results, &count, err),
+               PLB_INVALID_ARGUMENT);
   CHECK_STATUS(plb_array_call("add", 2, args, NULL, 1, NULL, &count, err), PLB_INVALID_ARGUMENT);
   CHECK_STATUS(plb_array_call("add", 2, args, NULL, 1, results, NULL, err), PLB_INVALID_ARGUMENT);
   plb_array_call_options bad = PLB_ARRAY_CALL_OPTIONS_INIT;
@@ -1303,9 +1300,9 @@ static void test_json(void) {
                                    PLB_NUL_TERMINATED, type, &a, err),
                PLB_VALUE_ERROR);
   CHECK(message_has("$[0].id"));
-  CHECK_STATUS(plb_array_from_json("[{\"id\": 1, \"amount\": 1}]", PLB_NUL_TERMINATED, type, &a,
-                                   err),
-               PLB_VALUE_ERROR);
+  CHECK_STATUS(
+      plb_array_from_json("[{\"id\": 1, \"amount\": 1}]", PLB_NUL_TERMINATED, type, &a, err),
+      PLB_VALUE_ERROR);
   CHECK(message_has("expected 2 elements"));
 
   /* Malformed JSON: a parse error with line and column (1-based, in bytes). */
