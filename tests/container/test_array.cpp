@@ -34,7 +34,7 @@ Array ragged(const std::vector<std::vector<int64_t>>& rows) {
   Array a = Array::zeros(ndt::parse(std::to_string(rows.size()) + " * var * int64"));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     char* p = a.memory()->allocate_extra(static_cast<int64_t>(rows[i].size() * 8), 8);
-    std::memcpy(p, rows[i].data(), rows[i].size() * 8);
+    if (!rows[i].empty()) std::memcpy(p, rows[i].data(), rows[i].size() * 8);
     nd::element::set_slot(a.data() + i * 16, p, static_cast<int64_t>(rows[i].size()));
   }
   return a;
