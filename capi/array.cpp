@@ -1,10 +1,12 @@
 // Arrays over the C ABI: handles and their counts, creation (library or caller memory),
 // the typed-buffer description, views, single elements, assignment and copies.
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -49,7 +51,12 @@ std::vector<int> axes_of(const int32_t* axes, int32_t naxes) {
 }
 
 nd::Index index_of(const plb_index& index, int64_t position) {
-  switch (index.kind) {
+  // A C caller may store any int in the enum field; reading it as plb_index_kind would be
+  // undefined for values outside the enum's range, so the bytes are read as an integer.
+  std::underlying_type_t<plb_index_kind> kind;
+  static_assert(sizeof kind == sizeof index.kind);
+  std::memcpy(&kind, &index.kind, sizeof kind);
+  switch (kind) {
     case PLB_INDEX_INTEGER:
       return nd::Index(index.integer);
     case PLB_INDEX_SLICE: {
@@ -69,8 +76,8 @@ nd::Index index_of(const plb_index& index, int64_t position) {
                     fmt::format("index {} is a field whose name is NULL", position));
       return nd::Index(index.field);
   }
-  throw Error(ErrorCode::invalid_argument, fmt::format("index {} has an unknown kind {}", position,
-                                                       static_cast<int>(index.kind)));
+  throw Error(ErrorCode::invalid_argument,
+              fmt::format("index {} has an unknown kind {}", position, kind));
 }
 
 // plb_array_get converts to numbers and bool only (strings: plb_array_get_string).
