@@ -23,5 +23,6 @@ int prints_as(const plb_type* type, const char* expected);
 void test_formats(void);
 void test_functions(void);
 void test_arrays(void);
+void test_array_exchange(void);
 
 #endif

@@ -417,6 +417,7 @@ int main(void) {
   test_formats();
   test_functions();
   test_arrays();
+  test_array_exchange();
   plb_error_free(err);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
