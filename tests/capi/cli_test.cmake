@@ -274,6 +274,15 @@ if(NOT out STREQUAL "array([{x: 20, y: 0.5}], type='1 * {x: int16, y: float64}')
   fail("json --type records: '${out}'")
 endif()
 
+# Each field has one width across the rows (NumPy pads a structured array's fields the same
+# way), and a repr too long for one line puts the type on the next, under "array(".
+file(WRITE ${records} "[{\"x\": 1, \"y\": 2.5}, {\"x\": 20, \"y\": 0.5}]")
+pluribus(json --type "2 * {x: int16, y: float64}" ${records})
+expect_status(0 "json --type padded records")
+if(NOT out STREQUAL "array([{x:  1, y: 2.5}, {x: 20, y: 0.5}],\n      type='2 * {x: int16, y: float64}')\n")
+  fail("json --type padded records: '${out}'")
+endif()
+
 file(WRITE ${records} "[[1, 2], [3]]")
 pluribus(json --discover ${records})
 expect_status(0 "json --discover ragged")
