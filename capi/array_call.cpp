@@ -18,31 +18,11 @@ using pluribus::Error;
 using pluribus::ErrorCode;
 using pluribus::capi::array_of;
 using pluribus::capi::give_array;
+using pluribus::capi::check_struct_size;
 using pluribus::capi::guard;
+using pluribus::capi::holds;
 using pluribus::capi::require;
 namespace nd = pluribus::nd;
-
-// Whether a versioned options struct of `struct_size` bytes holds the field at `offset`.
-constexpr bool holds(std::size_t struct_size, std::size_t offset, std::size_t size) {
-  return struct_size >= offset + size;
-}
-
-// A struct from a newer library may be larger than ours; its extra bytes must be zero,
-// since this library cannot honour fields it does not know.
-void check_struct_size(const void* options, std::size_t struct_size, std::size_t known,
-                       const char* what) {
-  if (struct_size < sizeof(std::size_t))
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("{}.struct_size {} is too small (set it to sizeof({}))", what,
-                            struct_size, what));
-  const auto* bytes = static_cast<const unsigned char*>(options);
-  for (std::size_t i = known; i < struct_size; ++i)
-    if (bytes[i] != 0)
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("{} sets fields this library does not know (struct_size {}, "
-                              "expected at most {})",
-                              what, struct_size, known));
-}
 
 nd::CallOptions call_options(const plb_array_call_options* options) {
   nd::CallOptions out;
@@ -72,21 +52,11 @@ nd::CallOptions call_options(const plb_array_call_options* options) {
 }
 
 nd::ReduceOptions reduce_options(const plb_reduce_options* options) {
+  pluribus::gfunc::ReduceOptions from_c = pluribus::capi::read_reduce_options(options);
   nd::ReduceOptions out;
-  if (!options) return out;
-  const std::size_t size = options->struct_size;
-  check_struct_size(options, size, sizeof(plb_reduce_options), "plb_reduce_options");
-  if (holds(size, offsetof(plb_reduce_options, axes), sizeof options->axes)) {
-    if (options->naxes < 0)
-      throw Error(ErrorCode::invalid_argument, fmt::format("naxes {} is negative", options->naxes));
-    if (options->naxes > 0) require(options->axes, "axes");
-    if (options->axes) out.axes.emplace(options->axes, options->axes + options->naxes);
-  }
-  if (holds(size, offsetof(plb_reduce_options, keepdims), sizeof options->keepdims))
-    out.keepdims = options->keepdims;
-  if (holds(size, offsetof(plb_reduce_options, initial), sizeof options->initial) &&
-      options->has_initial)
-    out.initial = options->initial;
+  out.axes = std::move(from_c.axes);
+  out.keepdims = from_c.keepdims;
+  out.initial = from_c.initial;
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "gfunc/call.hpp"
 #include "ndt/type.hpp"
 #include "pluribus.h"
 
@@ -57,6 +58,17 @@ inline plb_type* give(ndt::Type type) noexcept {
   ndt::detail::retain(node);
   return reinterpret_cast<plb_type*>(const_cast<ndt::detail::Node*>(node));
 }
+
+// Versioned option structs (struct_size first): whether a struct of `struct_size` bytes
+// holds the field at `offset`.
+constexpr bool holds(std::size_t struct_size, std::size_t offset, std::size_t size) {
+  return struct_size >= offset + size;
+}
+// A struct from a newer library may be larger than ours; its extra bytes must be zero,
+// since this library cannot honour fields it does not know. Throws Error(invalid_argument).
+void check_struct_size(const void* options, std::size_t struct_size, std::size_t known, const char* what);
+// plb_reduce_options (NULL: the defaults) as gfunc's options.
+gfunc::ReduceOptions read_reduce_options(const plb_reduce_options* options);
 
 // Copies `text` into a malloc'd NUL-terminated string (freed by plb_string_free).
 char* give_string(const std::string& text);

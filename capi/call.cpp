@@ -21,7 +21,9 @@ namespace {
 using pluribus::Error;
 using pluribus::ErrorCode;
 using pluribus::capi::borrow;
+using pluribus::capi::check_struct_size;
 using pluribus::capi::guard;
+using pluribus::capi::holds;
 using pluribus::capi::require;
 namespace gfunc = pluribus::gfunc;
 
@@ -87,28 +89,6 @@ class Views {
   int64_t size_ = 0;
 };
 
-// Whether a versioned options struct of `struct_size` bytes holds the field at `offset`.
-constexpr bool holds(std::size_t struct_size, std::size_t offset, std::size_t size) {
-  return struct_size >= offset + size;
-}
-
-// A struct from a newer library may be larger than ours; its extra bytes must be zero,
-// since this library cannot honour fields it does not know.
-void check_struct_size(const void* options, std::size_t struct_size, std::size_t known,
-                       const char* what) {
-  if (struct_size < sizeof(std::size_t))
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("{}.struct_size {} is too small (set it to sizeof({}))", what,
-                            struct_size, what));
-  const auto* bytes = static_cast<const unsigned char*>(options);
-  for (std::size_t i = known; i < struct_size; ++i)
-    if (bytes[i] != 0)
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("{} sets fields this library does not know (struct_size {}, "
-                              "expected at most {})",
-                              what, struct_size, known));
-}
-
 gfunc::CallOptions call_options(const plb_call_options* options) {
   gfunc::CallOptions out;
   if (!options) return out;
@@ -131,26 +111,6 @@ gfunc::CallOptions call_options(const plb_call_options* options) {
   return out;
 }
 
-gfunc::ReduceOptions reduce_options(const plb_reduce_options* options) {
-  gfunc::ReduceOptions out;
-  if (!options) return out;
-  const std::size_t size = options->struct_size;
-  check_struct_size(options, size, sizeof(plb_reduce_options), "plb_reduce_options");
-  if (holds(size, offsetof(plb_reduce_options, axes), sizeof options->axes)) {
-    if (options->naxes < 0)
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("naxes {} is negative", options->naxes));
-    if (options->naxes > 0) require(options->axes, "axes");
-    if (options->axes)
-      out.axes.emplace(options->axes, options->axes + options->naxes);
-  }
-  if (holds(size, offsetof(plb_reduce_options, keepdims), sizeof options->keepdims))
-    out.keepdims = options->keepdims;
-  if (holds(size, offsetof(plb_reduce_options, initial), sizeof options->initial) &&
-      options->has_initial)
-    out.initial = options->initial;
-  return out;
-}
 
 void give_result(std::vector<gfunc::Buffer> buffers, plb_result** out_result) {
   auto result = std::make_unique<plb_result>();
@@ -202,7 +162,7 @@ plb_status plb_function_reduce(const plb_function* function, const plb_buffer* i
     require(input, "input");
     require(output, "output");
     gfunc::reduce_into(f, view_of(*input, "input", 0), view_of(*output, "output", 0),
-                       reduce_options(reduce), call_options(options));
+                       pluribus::capi::read_reduce_options(reduce), call_options(options));
   });
 }
 
@@ -216,7 +176,7 @@ plb_status plb_function_reduce_alloc(const plb_function* function, const plb_buf
     require(input, "input");
     require(out_result, "out_result");
     std::vector<gfunc::Buffer> buffers;
-    buffers.push_back(gfunc::reduce(f, view_of(*input, "input", 0), reduce_options(reduce),
+    buffers.push_back(gfunc::reduce(f, view_of(*input, "input", 0), pluribus::capi::read_reduce_options(reduce),
                                     call_options(options)));
     give_result(std::move(buffers), out_result);
   });

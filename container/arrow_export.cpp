@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "container/arrow.hpp"
+#include "container/arrow_internal.hpp"
 #include "ndt/error.hpp"
 #include "ndt/interop.hpp"
 
@@ -184,31 +185,6 @@ void publish(std::unique_ptr<SchemaNode> node, ArrowSchema* out) noexcept {
 }
 
 // ----- building the column --------------------------------------------------------------------
-bool fixed_width(ndt::Kind kind) {
-  using ndt::Kind;
-  switch (kind) {
-    case Kind::Int8:
-    case Kind::Int16:
-    case Kind::Int32:
-    case Kind::Int64:
-    case Kind::UInt8:
-    case Kind::UInt16:
-    case Kind::UInt32:
-    case Kind::UInt64:
-    case Kind::Float16:
-    case Kind::Float32:
-    case Kind::Float64:
-    case Kind::Date:
-    case Kind::Time:
-    case Kind::DateTime:
-    case Kind::TimeDelta:
-    case Kind::Decimal:
-    case Kind::FixedBytes:
-      return true;
-    default:
-      return false;
-  }
-}
 
 template <int64_t N>
 void gather(const Runs& runs, char* out) {
@@ -252,7 +228,7 @@ class Exporter {
       case Kind::Tuple:
         return structure(runs, t);
       default:
-        if (fixed_width(t.kind())) return primitive(runs, t.size());
+        if (arrow_fixed_width(t.kind())) return primitive(runs, t.size());
         throw Error(ErrorCode::not_implemented,
                     fmt::format("to_arrow: no Arrow export of {} elements yet", t.str()));
     }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "container/arrow.hpp"
+#include "container/arrow_internal.hpp"
 #include "ndt/error.hpp"
 #include "ndt/interop.hpp"
 
@@ -70,31 +71,6 @@ class Offsets {
   bool large_;
 };
 
-bool fixed_width(ndt::Kind kind) {
-  using ndt::Kind;
-  switch (kind) {
-    case Kind::Int8:
-    case Kind::Int16:
-    case Kind::Int32:
-    case Kind::Int64:
-    case Kind::UInt8:
-    case Kind::UInt16:
-    case Kind::UInt32:
-    case Kind::UInt64:
-    case Kind::Float16:
-    case Kind::Float32:
-    case Kind::Float64:
-    case Kind::Date:
-    case Kind::Time:
-    case Kind::DateTime:
-    case Kind::TimeDelta:
-    case Kind::Decimal:
-    case Kind::FixedBytes:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Checks the shape of one data node against its type (counts of buffers and children, the
 // element range asked for) so the copy loops can trust it.
@@ -139,7 +115,7 @@ class Importer {
   }
 
   // True when a column of `t` can be used where it is, without a copy.
-  static bool borrowable(const ndt::Type& t) { return fixed_width(t.kind()); }
+  static bool borrowable(const ndt::Type& t) { return arrow_fixed_width(t.kind()); }
 
   // Where element `start` of a fixed-width column is, after checking the column.
   static const char* values(Column c, const ndt::Type& t, int64_t start, int64_t count) {
@@ -197,7 +173,7 @@ class Importer {
       default:
         break;
     }
-    if (!fixed_width(t.kind()))
+    if (!arrow_fixed_width(t.kind()))
       throw Error(ErrorCode::not_implemented,
                   fmt::format("from_arrow: no import of Arrow format '{}' ({}) yet",
                               c.schema->format, t.str()));
