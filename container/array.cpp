@@ -19,18 +19,25 @@ using ndt::detail::checked_mul;
 Array::Dims::Dims(int ndim) : ndim_(ndim) {
   if (ndim > kInlineDims) heap_ = std::make_unique<int64_t[]>(2 * static_cast<std::size_t>(ndim));
 }
-Array::Dims::Dims(const Dims& other) : ndim_(other.ndim_), inline_(other.inline_) {
-  if (other.heap_) {
-    heap_ = std::make_unique<int64_t[]>(2 * static_cast<std::size_t>(ndim_));
-    std::copy_n(other.heap_.get(), 2 * ndim_, heap_.get());
-  }
+Array::Dims::Dims(const Dims& other) : ndim_(other.ndim_) {
+  if (other.heap_) heap_ = std::make_unique<int64_t[]>(2 * static_cast<std::size_t>(ndim_));
+  std::copy_n(other.data(), 2 * ndim_, data());
 }
 Array::Dims& Array::Dims::operator=(const Dims& other) {
   if (this != &other) *this = Dims(other);
   return *this;
 }
-Array::Dims::Dims(Dims&& other) noexcept = default;
-Array::Dims& Array::Dims::operator=(Dims&& other) noexcept = default;
+Array::Dims::Dims(Dims&& other) noexcept : ndim_(other.ndim_), heap_(std::move(other.heap_)) {
+  if (!heap_) std::copy_n(other.inline_.data(), 2 * ndim_, inline_.data());
+}
+Array::Dims& Array::Dims::operator=(Dims&& other) noexcept {
+  if (this != &other) {
+    ndim_ = other.ndim_;
+    heap_ = std::move(other.heap_);
+    if (!heap_) std::copy_n(other.inline_.data(), 2 * ndim_, inline_.data());
+  }
+  return *this;
+}
 
 Array::Array(std::shared_ptr<Memory> memory, char* data, ndt::Type dtype, int ndim, bool readonly)
     : memory_(std::move(memory)), data_(data), dtype_(std::move(dtype)), dims_(ndim), ndim_(ndim),

@@ -227,7 +227,8 @@ class PLURIBUS_API Array {
 
    private:
     int ndim_ = 0;
-    std::array<int64_t, 2 * kInlineDims> inline_{};
+    // Only the first 2 * ndim_ entries are ever written or read: no zeroing per array.
+    std::array<int64_t, 2 * kInlineDims> inline_;
     std::unique_ptr<int64_t[]> heap_;
   };
 

@@ -42,7 +42,9 @@ class PLURIBUS_API Memory {
   void adopt_malloc(void* block);
 
  protected:
-  Memory() = default;
+  // User-provided, so that make_shared does not zero the whole object (inline_ included)
+  // before the member initialisers run.
+  Memory() noexcept {}
 
  private:
   struct Block {
