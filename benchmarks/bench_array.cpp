@@ -74,6 +74,15 @@ void BM_astype_f64_f32(benchmark::State& state) {
 }
 BENCHMARK(BM_astype_f64_f32)->UseRealTime()->Unit(benchmark::kMillisecond);
 
+// np.copyto(dst32, a, casting="unsafe"): the same cast into an existing array (no page faults).
+void BM_assign_f64_f32(benchmark::State& state) {
+  nd::Array a = grid(kSide, kSide);
+  nd::Array b = a.astype(ndt::float32);
+  for (auto _ : state) b.assign(a);
+  state.SetItemsProcessed(state.iterations() * kSide * kSide);
+}
+BENCHMARK(BM_assign_f64_f32)->UseRealTime()->Unit(benchmark::kMillisecond);
+
 // np.ascontiguousarray(a.T)
 void BM_transpose_copy(benchmark::State& state) {
   nd::Array a = grid(kSide, kSide);

@@ -80,6 +80,8 @@ def numpy_figures():
     del wide, every_other, dst
     sq = grid(m * m, 0, 1, np.float64).reshape(m, m)
     f["astype_f64_f32"] = numpy_ns(lambda: sq.astype(np.float32), m * m, repeat=5)
+    sq32 = np.empty((m, m), dtype=np.float32)
+    f["assign_f64_f32"] = numpy_ns(lambda: np.copyto(sq32, sq, casting="unsafe"), m * m, repeat=5)
     f["transpose_copy"] = numpy_ns(lambda: np.ascontiguousarray(sq.T), m * m, repeat=5)
     one = np.ones((4, 4))
     f["create_one_element"] = numpy_ns(lambda: np.empty(1), 1)
@@ -130,6 +132,7 @@ ROWS = [
     ("matmul float64 512 (ns per call)", "matmul_f64_512", "BM_matmul_f64/512/1/real_time", 4.0),
     ("strided copy 3000x3000 f64 (np.copyto)", "copy_strided", "BM_copy_strided/real_time", 1.0),
     ("astype f64->f32 3000x3000", "astype_f64_f32", "BM_astype_f64_f32/real_time", 1.0),
+    ("cast f64->f32 into an existing 3000x3000", "assign_f64_f32", "BM_assign_f64_f32/real_time", None),
     ("transpose copy 3000x3000 f64", "transpose_copy", "BM_transpose_copy/real_time", 1.0),
     ("create 1-element array (C++ vs np.empty)", "create_one_element", "BM_create_one_element", None),
     ("view a[1] (C++ vs Python a[1])", "view_index", "BM_view_index", None),
