@@ -106,17 +106,17 @@ static Array with_dtype(const std::shared_ptr<Memory>& memory, char* data, const
 }
 
 Array Array::from_pointer(void* data, const ndt::Type& type, std::function<void()> release, bool readonly) {
+  // Validated before the Memory exists: a refused pointer stays the caller's, unreleased.
+  if (!type || !type.is_concrete())
+    throw Error(ErrorCode::type, fmt::format("an array needs a concrete type, not {}", type ? type.str() : "none"));
   auto memory = Memory::borrow(data, std::move(release));
-  if (!type.is_concrete())
-    throw Error(ErrorCode::type, fmt::format("an array needs a concrete type, not {}", type.str()));
   return with_dtype(memory, static_cast<char*>(data), type, {}, {}, readonly);
 }
 
 Array Array::from_pointer(void* data, const ndt::Type& dtype, std::span<const int64_t> shape,
                           std::span<const int64_t> strides, std::function<void()> release, bool readonly) {
-  auto memory = Memory::borrow(data, std::move(release));
-  if (!dtype.is_concrete())
-    throw Error(ErrorCode::type, fmt::format("an array needs a concrete dtype, not {}", dtype.str()));
+  if (!dtype || !dtype.is_concrete())
+    throw Error(ErrorCode::type, fmt::format("an array needs a concrete dtype, not {}", dtype ? dtype.str() : "none"));
   if (shape.size() != strides.size())
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("{} extents but {} strides", shape.size(), strides.size()));
@@ -129,6 +129,7 @@ Array Array::from_pointer(void* data, const ndt::Type& dtype, std::span<const in
       span = checked_add(span, checked_mul(shape[i] - 1, stride, "array extent"), "array extent");
     }
   }
+  auto memory = Memory::borrow(data, std::move(release));
   return with_dtype(memory, static_cast<char*>(data), dtype, shape, strides, readonly);
 }
 

@@ -127,7 +127,8 @@ class PLURIBUS_API Array {
   static Array missing(const ndt::Type& dtype);
   // Memory that belongs to someone else, described by a type whose leading fixed dims carry
   // the byte strides (`3 * 4 * float64`, or a type made with make_fixed_dim(n, t, stride)).
-  // `release` runs exactly once, when the last view goes away.
+  // `release` runs exactly once, when the last view goes away; when from_pointer throws
+  // (an abstract type, overflowing arrmeta) it never runs and the memory stays the caller's.
   static Array from_pointer(void* data, const ndt::Type& type, std::function<void()> release = {},
                             bool readonly = false);
   // The same with explicit arrmeta: shape and byte strides of the leading fixed dims,

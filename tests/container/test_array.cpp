@@ -267,7 +267,10 @@ TEST_CASE("array: lifetimes: views keep memory alive, release runs once") {
   CHECK(released == 1);
   // Overflowing arrmeta is refused before any access.
   const int64_t shape[2] = {int64_t{1} << 62, 4}, strides[2] = {64, 8};
-  CHECK_THROWS_AS(Array::from_pointer(data.data(), ndt::float64, shape, strides), Error);
+  int refused = 0;
+  CHECK_THROWS_AS(Array::from_pointer(data.data(), ndt::float64, shape, strides, [&] { ++refused; }), Error);
+  CHECK_THROWS_AS(Array::from_pointer(data.data(), ndt::parse("N * int32"), [&] { ++refused; }), Error);
+  CHECK(refused == 0);
   // A full datashape with strides describes borrowed memory too: every other element.
   Array every_other = Array::from_pointer(data.data(), ndt::make_fixed_dim(2, ndt::float64, 16), {}, true);
   CHECK(doubles(every_other) == std::vector<double>{1, 3});
