@@ -11,10 +11,6 @@
 namespace pluribus::ndt {
 
 namespace parser {
-Type parse_top(const Source& src);
-}
-
-namespace parser {
 namespace {
 
 // Runs a constructor and turns its (unpositioned) error into a positioned parse error.

@@ -1216,12 +1216,14 @@ class Parser {
 }  // namespace direct
 
 Type parse_top(const Source& src) {
-  try {
-    return direct::Parser(src).top();
-  } catch (const direct::Decline&) {
-    // something the grammar reports (or too deep for the direct parser)
-  } catch (const std::exception&) {
-    // an error: the grammar reports it with its position
+  if (!src.grammar_only) {
+    try {
+      return direct::Parser(src).top();
+    } catch (const direct::Decline&) {
+      // something the grammar reports (or too deep for the direct parser)
+    } catch (const std::exception&) {
+      // an error: the grammar reports it with its position
+    }
   }
   using grammar::It;
   It first = src.input.data();

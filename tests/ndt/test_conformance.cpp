@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "ndt/type.hpp"
+#include "parser/ast.hpp"
 
 using namespace pluribus;
 
@@ -200,4 +201,43 @@ TEST_CASE("conformance corpus") {
   CHECK(failures.empty());
   CHECK(accepted > 1500);
   CHECK(rejected > 23000);
+}
+
+// Two parsers read datashapes: a predictive one-pass parser, and the X3 grammar that reports
+// errors. Over every corpus row (and each row with blanks around it) they must agree: the
+// same type for an accepted input, the same positioned message for a rejected one.
+TEST_CASE("conformance corpus: the predictive parser and the grammar agree") {
+  register_corpus_typedefs();
+  std::ifstream in(PLURIBUS_CONFORMANCE_TSV);
+  REQUIRE_MESSAGE(in.good(), "missing " PLURIBUS_CONFORMANCE_TSV);
+  std::string line;
+  std::getline(in, line);  // header
+  auto outcome = [](const std::string& input, bool grammar_only) -> std::pair<ndt::Type, std::string> {
+    try {
+      return {ndt::parser::parse_top(ndt::parser::Source{input, false, grammar_only}), ""};
+    } catch (const std::exception& e) {
+      return {ndt::Type(), e.what()};
+    }
+  };
+  int accepted = 0, rejected = 0;
+  std::vector<std::string> disagreements;
+  while (std::getline(in, line)) {
+    const auto cols = split_tabs(line);
+    REQUIRE(cols.size() >= 1);
+    const std::string row = unescape(cols[0]);
+    for (const std::string& input : {row, " " + row + "\n"}) {
+      const auto both = outcome(input, false);
+      const auto grammar = outcome(input, true);
+      if (both.first != grammar.first || both.second != grammar.second)
+        disagreements.push_back(fmt::format("{:?}: predictive {} / grammar {}", input,
+                                            both.first ? both.first.str() : both.second,
+                                            grammar.first ? grammar.first.str() : grammar.second));
+      (grammar.first ? accepted : rejected) += 1;
+    }
+  }
+  MESSAGE(fmt::format("parsers agree on {} accepted and {} rejected inputs", accepted, rejected));
+  CHECK(accepted > 3000);  // 1825 rows the suites accept, each twice
+  CHECK(rejected > 40000);
+  CHECK_MESSAGE(disagreements.empty(), fmt::format("{} disagreements, first: {}", disagreements.size(),
+                                                   disagreements.empty() ? "" : disagreements.front()));
 }
