@@ -54,6 +54,8 @@ std::vector<Array> call(std::string_view function, std::span<const Array> args, 
     // Ragged elements a call creates in out= arrays belong to the first one's memory.
     const auto& memory = options.out.front().memory();
     gfunc::call_into(f, inputs, outputs, call_options(memory, options.max_threads, options.axis));
+    // Strings the call wrote into out= arrays belong to those arrays from now on.
+    for (const Array& o : options.out) adopt_strings(o);
     return options.out;
   }
   auto memory = Memory::arena();

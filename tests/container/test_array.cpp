@@ -313,4 +313,11 @@ TEST_CASE("array: operators and reductions through gfunc") {
   Array cat = s + s;
   CHECK(cat(0).as<std::string>() == "abab");
   CHECK(cat(1).as<std::string>() == "cc");
+  // Strings written into out= arrays are owned by them (LeakSanitizer checks the frees).
+  Array into_strings = Array::empty(ndt::parse("2 * string"));
+  nd::CallOptions string_out;
+  string_out.out = {into_strings};
+  nd::call("add", std::vector<Array>{s, cat}, string_out);
+  CHECK(into_strings(0).as<std::string>() == "ababab");
+  CHECK(into_strings(1).as<std::string>() == "ccc");
 }
