@@ -4,47 +4,10 @@
 
 #include "module.h"
 
-/* DLPack's ABI (dlpack.h v1.0), declared here under DLPack's own guard: the extension
- * includes no header of the project besides pluribus.h, and only the deleter of a
- * capsule that nobody consumed is called here. */
-#ifndef DLPACK_DLPACK_H_
-typedef struct {
-  int32_t device_type;
-  int32_t device_id;
-} DLDevice;
-typedef struct {
-  uint8_t code;
-  uint8_t bits;
-  uint16_t lanes;
-} DLDataType;
-typedef struct {
-  void* data;
-  DLDevice device;
-  int32_t ndim;
-  DLDataType dtype;
-  int64_t* shape;
-  int64_t* strides;
-  uint64_t byte_offset;
-} DLTensor;
-typedef struct DLManagedTensor {
-  DLTensor dl_tensor;
-  void* manager_ctx;
-  void (*deleter)(struct DLManagedTensor* self);
-} DLManagedTensor;
-typedef struct {
-  uint32_t major;
-  uint32_t minor;
-} DLPackVersion;
-typedef struct DLManagedTensorVersioned {
-  DLPackVersion version;
-  void* manager_ctx;
-  void (*deleter)(struct DLManagedTensorVersioned* self);
-  uint64_t flags;
-  DLTensor dl_tensor;
-} DLManagedTensorVersioned;
-#endif
-
-enum { DLPACK_CPU = 1 };
+/* DLPack's ABI structs: container/dlpack.h is a plain C header of declarations (installed
+ * beside pluribus.h), not a C++ header; the extension still calls only pluribus.h's
+ * functions. */
+#include "container/dlpack.h"
 
 _Static_assert(sizeof(Py_ssize_t) == sizeof(int64_t),
                "Py_buffer shape/strides alias plb_buffer's int64_t arrays");
@@ -423,7 +386,7 @@ PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_
   if (dl_device != Py_None) {
     int device_type = 0, device_id = 0;
     if (!PyArg_ParseTuple(dl_device, "ii", &device_type, &device_id)) return NULL;
-    if (device_type != DLPACK_CPU || device_id != 0) {
+    if (device_type != kDLCPU || device_id != 0) {
       PyErr_SetString(PyExc_BufferError, "__dlpack__: the array is on the CPU");
       return NULL;
     }
@@ -458,7 +421,7 @@ PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_
 PyObject* plbpy_array_dlpack_device(ArrayObject* self, PyObject* unused) {
   (void)self;
   (void)unused;
-  return Py_BuildValue("(ii)", DLPACK_CPU, 0);
+  return Py_BuildValue("(ii)", kDLCPU, 0);
 }
 
 /* A capsule, or an exporter's __dlpack__() (asking for a versioned tensor first). */
