@@ -106,11 +106,11 @@ static Array with_dtype(const std::shared_ptr<Memory>& memory, char* data, const
 }
 
 Array Array::from_pointer(void* data, const ndt::Type& type, std::function<void()> release, bool readonly) {
-  // Validated before the Memory exists: a refused pointer stays the caller's, unreleased.
-  if (!type || !type.is_concrete())
-    throw Error(ErrorCode::type, fmt::format("an array needs a concrete type, not {}", type ? type.str() : "none"));
-  auto memory = Memory::borrow(data, std::move(release));
-  return with_dtype(memory, static_cast<char*>(data), type, {}, {}, readonly);
+  // Validated (by the split) before the Memory exists: a refused pointer stays the
+  // caller's, unreleased.
+  if (!type) throw Error(ErrorCode::invalid_argument, "an array needs a type");
+  gfunc::Buffer parts = gfunc::Buffer::from_type(type, data, readonly);
+  return from_buffer(parts, Memory::borrow(data, std::move(release)));
 }
 
 Array Array::from_pointer(void* data, const ndt::Type& dtype, std::span<const int64_t> shape,

@@ -11,25 +11,6 @@
 namespace pluribus::nd {
 
 namespace {
-// The leading fixed dims of a type and the dtype below them.
-struct Split {
-  std::vector<int64_t> shape;
-  ndt::Type dtype;
-};
-Split split(const ndt::Type& type) {
-  if (!type) throw Error(ErrorCode::invalid_argument, "an array needs a type");
-  if (!type.is_concrete())
-    throw Error(ErrorCode::type, fmt::format("an array needs a concrete type, not {}", type.str()));
-  Split s;
-  ndt::Type t = type;
-  while (t.kind() == ndt::Kind::FixedDim) {
-    s.shape.push_back(t.shape());
-    t = t.child();
-  }
-  s.dtype = std::move(t);
-  return s;
-}
-
 Array allocate(const ndt::Type& type, bool zero) {
   if (type && type.kind() != ndt::Kind::FixedDim && type.is_scalar() && type.is_concrete()) {
     // A scalar dtype: no arrmeta to compute.
@@ -61,7 +42,9 @@ Array allocate(const ndt::Type& type, bool zero) {
     return ArrayBuilder::make(std::move(memory), data, *t, std::span<const int64_t>(shape, static_cast<std::size_t>(nd)),
                               std::span<const int64_t>(strides, static_cast<std::size_t>(nd)), false);
   }
-  Split s = split(type);
+  if (!type) throw Error(ErrorCode::invalid_argument, "an array needs a type");
+  // More dims than fit inline: the shape and dtype as gfunc splits a full type.
+  gfunc::Buffer s = gfunc::Buffer::from_type(type, nullptr);
   int64_t count = gfunc::element_count(s.shape);
   int64_t bytes = ndt::detail::checked_mul(count, s.dtype.size(), "array size");
   zero = zero || element::has_references(s.dtype) || element::has_option(s.dtype);

@@ -39,34 +39,6 @@ bool has_references(const ndt::Type& dtype);
 // True for ?T at the top of the dtype or anywhere inside.
 bool has_option(const ndt::Type& dtype);
 
-// Calls f(char* element) for every element of the strided fixed dims, in C order.
-template <class F>
-void for_each(char* data, std::span<const int64_t> shape, std::span<const int64_t> strides, F&& f) {
-  const std::size_t nd = shape.size();
-  for (int64_t extent : shape)
-    if (extent == 0) return;
-  if (nd == 0) {
-    f(data);
-    return;
-  }
-  std::vector<int64_t> idx(nd, 0);
-  char* p = data;
-  const int64_t inner = shape[nd - 1], inner_stride = strides[nd - 1];
-  for (;;) {
-    char* q = p;
-    for (int64_t i = 0; i < inner; ++i, q += inner_stride) f(q);
-    std::size_t d = nd - 1;
-    for (;;) {
-      if (d == 0) return;
-      --d;
-      p += strides[d];
-      if (++idx[d] < shape[d]) break;
-      p -= idx[d] * strides[d];
-      idx[d] = 0;
-    }
-  }
-}
-
 // Calls f(char* x, char* y) for every pair of elements of two strided arrays of one shape.
 template <class F>
 void for_each2(std::span<const int64_t> shape, char* x, std::span<const int64_t> x_strides, char* y,
@@ -96,6 +68,12 @@ void for_each2(std::span<const int64_t> shape, char* x, std::span<const int64_t>
       idx[d] = 0;
     }
   }
+}
+
+// Calls f(char* element) for every element of the strided fixed dims, in C order.
+template <class F>
+void for_each(char* data, std::span<const int64_t> shape, std::span<const int64_t> strides, F&& f) {
+  for_each2(shape, data, strides, data, strides, [&](char* x, char*) { f(x); });
 }
 
 // Copies elements of `itemsize` bytes (1, 2, 4, 8 or 16) between two non-overlapping layouts
