@@ -49,12 +49,16 @@ class PLURIBUS_API Memory {
  private:
   struct Block {
     void* pointer;
-    std::size_t align;  // 0: std::malloc'ed
+    std::size_t align;       // 0: std::malloc'ed
+    std::size_t mapped = 0;  // nonzero: an mmap'ed block of this many bytes
   };
+  static Block new_block(int64_t size, int64_t align);
+  static void free_block(const Block& b) noexcept;
+  void reserve_block_slot();
   char* data_ = nullptr;
   std::function<void()> release_;
   std::mutex mutex_;
-  Block main_{nullptr, 0};     // the owned main block (when not inline or borrowed)
+  Block main_{nullptr, 0, 0};     // the owned main block (when not inline or borrowed)
   std::vector<Block> blocks_;  // owned extra blocks
   // Small arrays (scalars) live inside the Memory itself: one allocation in all.
   alignas(16) char inline_[32];
