@@ -461,6 +461,49 @@ Type make_record(std::vector<FieldSpec> fields, const RecordOptions& options) {
   return detail::intern(std::move(n));
 }
 
+namespace detail {
+
+Type make_plain_record(std::span<const std::string_view> names, std::span<const Type> types) {
+  // The hash and fields that make_record's node would have: without attributes a field's
+  // alignment is its type's when every type is concrete, and 0 otherwise.
+  struct Key {
+    std::span<const std::string_view> names;
+    std::span<const Type> types;
+    bool concrete = true;
+    int64_t align = 0;  // the record's: with align= (which only it shows) this differs
+  } key{names, types};
+  for (const Type& t : types) key.concrete = key.concrete && t && t.is_concrete();
+  if (key.concrete) {
+    key.align = 1;
+    for (const Type& t : types) key.align = std::max(key.align, t.node()->align);
+  }
+  std::size_t h = hash_head(Kind::Record, Encoding::utf8, false, false, 0, 0);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    h = hash_field(h, names[i], types[i].hash(), key.concrete ? types[i].node()->align : 0);
+  auto matches = [](const Node& n, const void* k) noexcept {
+    const Key& want = *static_cast<const Key*>(k);
+    if (n.kind != Kind::Record || n.variadic || n.a != 0 || n.b != 0 || n.align != want.align ||
+        n.fields.size() != want.names.size())
+      return false;
+    for (std::size_t i = 0; i < want.names.size(); ++i) {
+      const Type::Field& f = n.fields[i];
+      const Node* t = want.types[i].node();
+      if (f.type.node() != t || f.align != (want.concrete ? t->align : 0) ||
+          f.name != want.names[i])
+        return false;
+    }
+    return true;
+  };
+  if (Type found = find_interned(h, matches, &key)) return found;
+  std::vector<FieldSpec> fields;
+  fields.reserve(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i)
+    fields.push_back({std::string(names[i]), types[i], 0, 0});
+  return make_record(std::move(fields), {});
+}
+
+}  // namespace detail
+
 Type make_union(std::vector<std::pair<std::string, Type>> members) {
   if (members.empty()) invalid("union: at least one member is required");
   if (members.size() > 255) invalid("union: at most 255 members (the tag is one byte)");

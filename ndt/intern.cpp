@@ -37,9 +37,7 @@ std::array<Shard, kShards>& shards() {
 
 Shard& shard_for(std::size_t hash) { return shards()[(hash >> 7) % kShards]; }
 
-std::size_t mix(std::size_t seed, std::size_t v) {
-  return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
-}
+std::size_t mix(std::size_t seed, std::size_t v) { return hash_mix(seed, v); }
 
 // Frees a node. Freeing releases its children, which may free them in turn: instead of
 // recursing (a long chain of types would overflow the stack) the nested frees are queued
@@ -118,19 +116,11 @@ void release(const Node* node) noexcept {
 }
 
 std::size_t shallow_hash(const Node& n) noexcept {
-  std::size_t h = static_cast<std::size_t>(n.kind) * 0x100000001b3ULL;
-  h = mix(h, static_cast<std::size_t>(n.encoding) | (std::size_t(n.variadic) << 8) |
-                 (std::size_t(n.kw_variadic) << 9));
-  h = mix(h, static_cast<std::size_t>(n.a));
-  h = mix(h, static_cast<std::size_t>(n.b));
+  std::size_t h = hash_head(n.kind, n.encoding, n.variadic, n.kw_variadic, n.a, n.b);
   if (!n.name.empty()) h = mix(h, hash_name(n.name));
   if (n.child) h = mix(h, n.child.hash());
   if (n.child2) h = mix(h, n.child2.hash());
-  for (const auto& f : n.fields) {
-    if (!f.name.empty()) h = mix(h, hash_name(f.name));
-    h = mix(h, f.type.hash());
-    h = mix(h, static_cast<std::size_t>(f.align));
-  }
+  for (const auto& f : n.fields) h = hash_field(h, f.name, f.type.hash(), f.align);
   for (const auto& t : n.outputs) h = mix(h, t.hash());
   for (const auto& c : n.categories) {
     h = mix(h, c.value.index());
@@ -222,6 +212,30 @@ Type intern_node(Node&& candidate, bool child_borrowed) {
 }
 
 }  // namespace
+
+Type find_interned(std::size_t hash, NodeMatcher matches, const void* key) {
+  Node*& cached = recently_interned.slot(hash);
+  if (cached && cached->hash == hash && matches(*cached, key)) {
+    cached->refcount.fetch_add(1, std::memory_order_relaxed);  // (as in intern_node)
+    return Type::adopt(cached);
+  }
+  Shard& shard = shard_for(hash);
+  Node* found = nullptr;
+  {
+    std::lock_guard lock(shard.mutex);
+    auto [first, last] = shard.nodes.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (matches(*it->second, key)) {
+        found = it->second;
+        break;
+      }
+    }
+    if (!found) return {};
+    found->refcount.fetch_add(2, std::memory_order_relaxed);  // the caller's and the slot's
+  }
+  release(std::exchange(cached, found));
+  return Type::adopt(found);
+}
 
 Type intern(Node&& candidate) { return intern_node(std::move(candidate), false); }
 

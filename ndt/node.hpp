@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string_view>
 #include <string>
 #include <vector>
@@ -84,6 +85,36 @@ inline std::size_t hash_name(std::string_view s) noexcept {
 // Hash and equality over the node's own fields; children compare by identity.
 std::size_t shallow_hash(const Node& n) noexcept;
 bool shallow_equal(const Node& x, const Node& y) noexcept;
+
+// The steps of shallow_hash, for lookups that hash a node before it exists: the head
+// (kind, encoding, flags, a, b), then each present part in the order shallow_hash takes it.
+inline std::size_t hash_mix(std::size_t seed, std::size_t v) noexcept {
+  return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+inline std::size_t hash_head(Kind kind, Encoding encoding, bool variadic, bool kw_variadic,
+                             int64_t a, int64_t b) noexcept {
+  std::size_t h = static_cast<std::size_t>(kind) * 0x100000001b3ULL;
+  h = hash_mix(h, static_cast<std::size_t>(encoding) | (std::size_t(variadic) << 8) |
+                      (std::size_t(kw_variadic) << 9));
+  h = hash_mix(h, static_cast<std::size_t>(a));
+  return hash_mix(h, static_cast<std::size_t>(b));
+}
+inline std::size_t hash_field(std::size_t h, std::string_view name, std::size_t type_hash,
+                              int64_t align) noexcept {
+  if (!name.empty()) h = hash_mix(h, hash_name(name));
+  h = hash_mix(h, type_hash);
+  return hash_mix(h, static_cast<std::size_t>(align));
+}
+
+// Finds the interned node with hash `hash` for which matches(node, key) holds, without a
+// candidate node: an empty Type when there is none (the caller then builds the candidate
+// and interns it). Callers whose node exists skip building, laying out and validating it.
+using NodeMatcher = bool (*)(const Node& node, const void* key) noexcept;
+Type find_interned(std::size_t hash, NodeMatcher matches, const void* key);
+
+// make_record for fields `name: type` without attributes or options: found without
+// building a candidate when the record exists.
+Type make_plain_record(std::span<const std::string_view> names, std::span<const Type> types);
 
 inline bool kind_is_dim(Kind k) { return k >= Kind::FixedDim && k <= Kind::DimPower; }
 

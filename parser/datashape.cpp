@@ -6,6 +6,7 @@
 #include <boost/container/small_vector.hpp>
 #include <boost/spirit/home/x3.hpp>
 
+#include "ndt/node.hpp"
 #include "parser/ast.hpp"
 
 namespace x3 = boost::spirit::x3;
@@ -1155,16 +1156,17 @@ class Parser {
     return build_group(src_, g);
   }
 
-  // While every field is a plain `name: T`, the fields go straight to make_record (what
-  // build_record does with such items); from the first other item on, the parse tree.
+  // While every field is a plain `name: T`, the fields go straight to make_plain_record
+  // (what build_record does with such items, without copying the names); from the first
+  // other item on, the parse tree.
   Type record() {
     const std::size_t at = pos(p_);
     ++p_;
     skip();
-    std::vector<FieldSpec> plain;
+    Plain plain;
     if (peek() == '}') {
       ++p_;
-      return make_record(std::move(plain), {});
+      return make_record({}, {});
     }
     std::vector<Item> general;
     bool trailing = false;
@@ -1172,7 +1174,6 @@ class Parser {
       trailing = items(general, '}', true);
       return build_record(src_, general, trailing, at);
     }
-    plain.reserve(16);
     for (;;) {
       skip();
       if (!at_ident() || after_ident() != ':') break;
@@ -1193,22 +1194,31 @@ class Parser {
         if (!list_end('}', trailing)) trailing = more_items(general, '}', true);
         return build_record(src_, general, trailing, at);
       }
-      plain.push_back({std::string(name), std::move(t), 0, 0});
-      if (list_end('}', trailing)) return make_record(std::move(plain), {});
+      plain.names.push_back(name);
+      plain.types.push_back(std::move(t));
+      if (list_end('}', trailing))
+        return detail::make_plain_record({plain.names.data(), plain.names.size()},
+                                         {plain.types.data(), plain.types.size()});
     }
     to_items(plain, general);
     trailing = more_items(general, '}', true);
     return build_record(src_, general, trailing, at);
   }
 
-  static void to_items(std::vector<FieldSpec>& plain, std::vector<Item>& items) {
-    items.reserve(plain.size() + 8);
-    for (auto& f : plain) {
+  // The plain fields read so far (names are views into the input).
+  struct Plain {
+    boost::container::small_vector<std::string_view, 16> names;
+    boost::container::small_vector<Type, 16> types;
+  };
+
+  static void to_items(Plain& plain, std::vector<Item>& items) {
+    items.reserve(plain.names.size() + 8);
+    for (std::size_t i = 0; i < plain.names.size(); ++i) {
       Item& it = items.emplace_back();
       it.kind = Item::Member;
       it.named = true;
-      it.name = std::move(f.name);
-      it.type = std::move(f.type);
+      it.name = plain.names[i];
+      it.type = std::move(plain.types[i]);
     }
   }
 };
