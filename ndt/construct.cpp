@@ -100,6 +100,25 @@ void require(const Type& t, std::string_view what) {
 
 void check_dim_element(const Type& element, const char* what) { require(element, what); }
 
+// The interned node of `kind` with these a and b over `child`, when it exists. Dims,
+// options and pointers have no name, second child or fields, and the rest of their node
+// follows from these: found without building, validating or laying out a candidate (an
+// interned node passed those when it was made).
+Type find_wrapper(Kind kind, int64_t a, int64_t b, const Type& child) {
+  struct Key {
+    Kind kind;
+    int64_t a, b;
+    const Node* child;
+  } key{kind, a, b, child.node()};
+  std::size_t h = detail::hash_head(kind, Encoding::utf8, false, false, a, b);
+  h = detail::hash_mix(h, child.hash());
+  auto matches = [](const Node& n, const void* k) noexcept {
+    const Key& want = *static_cast<const Key*>(k);
+    return n.kind == want.kind && n.a == want.a && n.b == want.b && n.child.node() == want.child;
+  };
+  return detail::find_interned(h, matches, &key);
+}
+
 Type make_dim_node(Node&& n, const Type& element) {
   n.ndim = 1 + element.node()->ndim;
   n.flags |= inherit_flags(element);
@@ -202,6 +221,8 @@ Type make_fixed_dim(int64_t shape, const Type& element) {
 Type make_fixed_dim(int64_t shape, const Type& element, int64_t stride) {
   check_dim_element(element, "fixed dim");
   if (shape < 0) invalid(fmt::format("fixed dim: negative shape {}", shape));
+  if (Type t = find_wrapper(Kind::FixedDim, shape, element.is_concrete() ? stride : 0, element))
+    return t;
   Node n(Kind::FixedDim);
   n.a = shape;
   if (element.is_concrete()) {
@@ -228,6 +249,7 @@ Type make_fixed_dim(int64_t shape, const Type& element, int64_t stride) {
 
 Type make_var_dim(const Type& element) {
   check_dim_element(element, "var dim");
+  if (Type t = find_wrapper(Kind::VarDim, 0, 0, element)) return t;
   Node n(Kind::VarDim);
   n.flags = detail::kHasVar;
   if (element.is_concrete()) {
@@ -248,6 +270,7 @@ Type make_symbolic_dim(std::string_view name, const Type& element) {
 
 Type make_any_fixed_dim(const Type& element) {
   check_dim_element(element, "Fixed dim");
+  if (Type t = find_wrapper(Kind::AnyFixedDim, 0, 0, element)) return t;
   return make_dim_node(Node(Kind::AnyFixedDim), element);
 }
 
@@ -299,6 +322,7 @@ Type make_option(const Type& t) {
   require(t, "option");
   if (t.kind() == Kind::Option) invalid("option: ?T is already optional; ??T is not a type");
   if (t.kind() == Kind::Function) invalid("option: a function type cannot be optional");
+  if (Type found = find_wrapper(Kind::Option, 0, 0, t)) return found;
   Node n(Kind::Option);
   n.flags = inherit_flags(t);
   if (t.is_concrete()) {
@@ -312,6 +336,7 @@ Type make_option(const Type& t) {
 
 Type make_pointer(const Type& t) {
   require(t, "pointer");
+  if (Type found = find_wrapper(Kind::Pointer, 0, 0, t)) return found;
   Node n(Kind::Pointer);
   n.flags = inherit_flags(t) & ~detail::kHasVar;
   if (t.is_concrete()) {
