@@ -488,9 +488,14 @@ Type make_record(std::vector<FieldSpec> fields, const RecordOptions& options) {
 
 namespace detail {
 
-Type make_plain_record(std::span<const std::string_view> names, std::span<const Type> types) {
-  // The hash and fields that make_record's node would have: without attributes a field's
-  // alignment is its type's when every type is concrete, and 0 otherwise.
+namespace {
+
+// The interned record or tuple (names empty) of these fields without attributes or
+// options, when it exists. Without attributes a field's alignment is its type's when every
+// type is concrete, and 0 otherwise.
+template <Kind kind>
+Type find_plain_fields(std::span<const std::string_view> names, std::span<const Type> types) {
+  constexpr bool named = kind == Kind::Record;
   struct Key {
     std::span<const std::string_view> names;
     std::span<const Type> types;
@@ -502,29 +507,44 @@ Type make_plain_record(std::span<const std::string_view> names, std::span<const 
     key.align = 1;
     for (const Type& t : types) key.align = std::max(key.align, t.node()->align);
   }
-  std::size_t h = hash_head(Kind::Record, Encoding::utf8, false, false, 0, 0);
-  for (std::size_t i = 0; i < names.size(); ++i)
-    h = hash_field(h, names[i], types[i].hash(), key.concrete ? types[i].node()->align : 0);
+  std::size_t h = hash_head(kind, Encoding::utf8, false, false, 0, 0);
+  for (std::size_t i = 0; i < types.size(); ++i)
+    h = hash_field(h, named ? names[i] : std::string_view(), types[i].hash(),
+                   key.concrete ? types[i].node()->align : 0);
   auto matches = [](const Node& n, const void* k) noexcept {
     const Key& want = *static_cast<const Key*>(k);
-    if (n.kind != Kind::Record || n.variadic || n.a != 0 || n.b != 0 || n.align != want.align ||
-        n.fields.size() != want.names.size())
+    if (n.kind != kind || n.variadic || n.a != 0 || n.b != 0 || n.align != want.align ||
+        n.fields.size() != want.types.size())
       return false;
-    for (std::size_t i = 0; i < want.names.size(); ++i) {
+    for (std::size_t i = 0; i < want.types.size(); ++i) {
       const Type::Field& f = n.fields[i];
       const Node* t = want.types[i].node();
       if (f.type.node() != t || f.align != (want.concrete ? t->align : 0) ||
-          f.name != want.names[i])
+          (named ? f.name != want.names[i] : !f.name.empty()))
         return false;
     }
     return true;
   };
-  if (Type found = find_interned(h, matches, &key)) return found;
+  return find_interned(h, matches, &key);
+}
+
+}  // namespace
+
+Type make_plain_record(std::span<const std::string_view> names, std::span<const Type> types) {
+  if (Type found = find_plain_fields<Kind::Record>(names, types)) return found;
   std::vector<FieldSpec> fields;
   fields.reserve(names.size());
   for (std::size_t i = 0; i < names.size(); ++i)
     fields.push_back({std::string(names[i]), types[i], 0, 0});
   return make_record(std::move(fields), {});
+}
+
+Type make_plain_tuple(std::span<const Type> types) {
+  if (Type found = find_plain_fields<Kind::Tuple>({}, types)) return found;
+  std::vector<FieldSpec> members;
+  members.reserve(types.size());
+  for (const Type& t : types) members.push_back({"", t, 0, 0});
+  return make_tuple(std::move(members), {});
 }
 
 }  // namespace detail

@@ -115,6 +115,8 @@ Type find_interned(std::size_t hash, NodeMatcher matches, const void* key);
 // make_record for fields `name: type` without attributes or options: found without
 // building a candidate when the record exists.
 Type make_plain_record(std::span<const std::string_view> names, std::span<const Type> types);
+// make_tuple of these members without attributes or options, likewise.
+Type make_plain_tuple(std::span<const Type> types);
 
 inline bool kind_is_dim(Kind k) { return k >= Kind::FixedDim && k <= Kind::DimPower; }
 

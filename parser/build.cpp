@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "ndt/node.hpp"
 #include "parser/ast.hpp"
 
 namespace pluribus::ndt {
@@ -251,6 +252,7 @@ Type build_categorical(const ArgReader& r) {
   if (first && first->value.kind == ArgValue::List) {
     // Blaze: categorical[[v, ...], type=T, ordered=False]
     r.check({"type", "ordered"}, 1);
+    values.reserve(first->value.list.size());
     for (const auto& v : first->value.list) values.push_back(category(r, v));
     if (const Arg* t = r.keyword("type")) {
       Type vt = r.type(*t, "type=");
@@ -272,6 +274,7 @@ Type build_categorical(const ArgReader& r) {
     }
   } else {
     r.check({}, SIZE_MAX);
+    values.reserve(r.args.list.size());
     for (const auto& a : r.args.list) values.push_back(category(r, a.value));
   }
   return at(r.src, r.pos, [&] { return make_categorical(std::move(values)); });
@@ -633,6 +636,17 @@ Type build_group(const Source& src, Group& group) {
     for (const Item& item : group.items)
       if (item.named)
         fail(src, item.pos, "a tuple member has no name (a record is spelt {name: type})");
+    // Members without attributes (the usual tuple): found in the intern table when it exists.
+    const bool plain = std::all_of(group.items.begin(), group.items.end(), [](const Item& item) {
+      return item.kind == Item::Member && item.field_attrs.empty();
+    });
+    if (plain && group.items.size() <= 16) {
+      std::array<Type, 16> types;
+      for (std::size_t i = 0; i < group.items.size(); ++i) types[i] = std::move(group.items[i].type);
+      return at(src, group.pos, [&] {
+        return detail::make_plain_tuple(std::span<const Type>(types.data(), group.items.size()));
+      });
+    }
     RecordOptions options;
     auto fields = members(src, group.items, options, "tuple");
     return at(src, group.pos, [&] { return ndt::make_tuple(std::move(fields), options); });

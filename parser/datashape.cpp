@@ -961,6 +961,7 @@ class Parser {
     args.present = true;
     args.brackets = close == ']';
     args.pos = pos(p_);
+    args.list.reserve(4);  // one allocation for the usual few arguments
     ++p_;
     skip();
     if (peek() == close) {
