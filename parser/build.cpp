@@ -2,6 +2,7 @@
 // records, tuples, signatures. Every rejection names its position in the input.
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -89,33 +90,57 @@ const std::unordered_map<std::string_view, Type>& builtin_names() {
 }
 
 // The built-in names in an open-addressed table with a cheap hash: looking a name up is
-// the most frequent step of parsing.
+// the most frequent step of parsing. A name of up to 16 bytes is exactly its length and
+// two overlapping loads (its first and last 8, 4, 2 or 1 bytes), so the key compares as
+// three integers.
 class BuiltinTable {
  public:
   BuiltinTable() {
     for (const auto& [name, type] : builtin_names()) {
-      std::size_t i = slot(name);
+      const Key k = key(name);
+      std::size_t i = slot(k);
       while (slots_[i].type) i = (i + 1) % kSlots;
-      slots_[i] = {name, &type};
+      slots_[i] = {k, &type};
     }
   }
   const Type* find(std::string_view name) const {
     if (name.empty() || name.size() > kLongest) return nullptr;
-    for (std::size_t i = slot(name); slots_[i].type; i = (i + 1) % kSlots)
-      if (slots_[i].name == name) return slots_[i].type;
+    const Key k = key(name);
+    for (std::size_t i = slot(k); slots_[i].type; i = (i + 1) % kSlots)
+      if (slots_[i].key == k) return slots_[i].type;
     return nullptr;
   }
 
  private:
   static constexpr std::size_t kSlots = 256;  // a power of two, over four times the names
   static constexpr std::size_t kLongest = 16;
-  static std::size_t slot(std::string_view s) {
-    uint64_t h = s.size();
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    return static_cast<std::size_t>((h * 0x9e3779b97f4a7c15ULL) >> 56) % kSlots;
+  struct Key {
+    uint64_t first = 0, last = 0, size = 0;
+    bool operator==(const Key&) const = default;
+  };
+  template <typename Word>
+  static void load(Key& k, const char* p, std::size_t n) {
+    Word a, b;
+    std::memcpy(&a, p, sizeof(Word));
+    std::memcpy(&b, p + n - sizeof(Word), sizeof(Word));
+    k.first = a;
+    k.last = b;
+  }
+  static Key key(std::string_view s) {  // 1 <= s.size() <= 16
+    Key k;
+    k.size = s.size();
+    if (s.size() >= 8) load<uint64_t>(k, s.data(), s.size());
+    else if (s.size() >= 4) load<uint32_t>(k, s.data(), s.size());
+    else if (s.size() >= 2) load<uint16_t>(k, s.data(), s.size());
+    else k.first = static_cast<unsigned char>(s[0]);
+    return k;
+  }
+  static std::size_t slot(const Key& k) {
+    const uint64_t h = (k.first * 0x9e3779b97f4a7c15ULL) ^ (k.last * 0xc4ceb9fe1a85ec53ULL) ^ k.size;
+    return static_cast<std::size_t>((h ^ (h >> 29)) * 0xff51afd7ed558ccdULL >> 56) % kSlots;
   }
   struct Slot {
-    std::string_view name;
+    Key key;
     const Type* type = nullptr;
   };
   std::array<Slot, kSlots> slots_{};
