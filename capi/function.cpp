@@ -30,6 +30,7 @@ static_assert(static_cast<int>(PLB_LOOP_INVALID) == static_cast<int>(gfunc::loop
 static_assert(sizeof(plb_loop_context) == sizeof(gfunc::LoopContext));
 static_assert(offsetof(plb_loop_context, kernel_data) == offsetof(gfunc::LoopContext, kernel_data));
 static_assert(offsetof(plb_loop_context, error_index) == offsetof(gfunc::LoopContext, error_index));
+static_assert(offsetof(plb_loop_context, call_size) == offsetof(gfunc::LoopContext, call_size));
 static_assert(static_cast<int>(PLB_KERNEL_REDUCTION) == static_cast<int>(gfunc::kernel_reduction));
 static_assert(static_cast<int>(PLB_KERNEL_SERIAL) == static_cast<int>(gfunc::kernel_serial));
 static_assert(static_cast<int>(PLB_KERNEL_NO_INPLACE) == static_cast<int>(gfunc::kernel_no_inplace));
@@ -69,11 +70,11 @@ CKernel& keep(const CKernel& kernel) {
 }
 
 // Copies the context rather than reinterpreting gfunc's: the two structs agree in layout
-// but are distinct types, and a copy of two words costs nothing next to a loop call.
+// but are distinct types, and a copy of three words costs nothing next to a loop call.
 inline int call_c_loop(plb_loop loop, const CKernel& kernel, char** args,
                        const int64_t* dimensions, const int64_t* steps,
                        gfunc::LoopContext* context) noexcept {
-  plb_loop_context c_context{kernel.kernel_data, context->error_index};
+  plb_loop_context c_context{kernel.kernel_data, context->error_index, context->call_size};
   const int status = loop(args, dimensions, steps, &c_context);
   context->error_index = c_context.error_index;
   return status;

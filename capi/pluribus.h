@@ -329,6 +329,8 @@ typedef struct plb_function plb_function;
 typedef struct plb_loop_context {
   const void* kernel_data; /* the kernel_data given to plb_function_register */
   int64_t error_index;     /* a failing loop stores the failing iteration here (-1 on entry) */
+  int64_t call_size;       /* the iterations of the whole call, over all loop calls (0: unknown);
+                              a hint, e.g. to stream a large output past the caches */
 } plb_loop_context;
 
 /* What a loop returns (the numbers equal pluribus::gfunc::LoopStatus; append only).

@@ -204,6 +204,7 @@ void Plan::execute(Runner& runner, const CallOptions& options, bool serial) cons
   int64_t total = 1;
   for (int d = 0; d < ndim; ++d) total *= shape[d];
   if (total == 0) return;
+  runner.call_size = total;
   int threads = options.max_threads;
   if (serial || threads == 1 || total < kParallelThreshold) {
     run_range(runner, 0, total);

@@ -41,7 +41,7 @@ void Runner::fail(int status, int arg, int64_t flat, const char* element) noexce
 
 void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t flat) noexcept {
   if (n <= 0) return;
-  LoopContext ctx{kernel_data, -1};
+  LoopContext ctx{kernel_data, -1, call_size};
   if (!any_cast && !any_option) {
     char* args[kMaxArgs];
     bool contig = contiguous != nullptr;
@@ -62,6 +62,8 @@ void Runner::run(char* const* ptrs, const int64_t* steps, int64_t n, int64_t fla
   }
   // Blockwise: take values out of options, cast inputs into blocks, run the kernel,
   // cast results out and write validity.
+  // (Results that land in a block are read again at once: no streaming hint.)
+  ctx.call_size = 0;
   alignas(64) char blocks[kMaxArgs][kBlock * 16];  // kernel operands (at most 16-byte scalars)
   alignas(64) char values[kMaxArgs][kBlock * 16];  // option values before a cast
   uint8_t valid[kBlock];

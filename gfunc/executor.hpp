@@ -39,6 +39,7 @@ struct Runner {
   std::array<int64_t, kMaxArgs> value_size{};
   std::array<std::array<char, 16>, kMaxArgs> one{};
   bool any_option = false;
+  int64_t call_size = 0;  // the elements of the whole call (LoopContext::call_size)
 
   // The first failure, by element (flat index in the broadcast shape).
   std::atomic<int64_t> error_flat{INT64_MAX};

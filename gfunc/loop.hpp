@@ -23,6 +23,10 @@ enum LoopStatus : int {
 struct LoopContext {
   const void* kernel_data = nullptr;  // the pointer registered with the kernel
   int64_t error_index = -1;           // a failing loop stores the failing iteration here
+  // The iterations of the whole call, over all its loop calls and threads (0: unknown).
+  // A hint: a loop may stream a large call's output past the caches, since no part of it
+  // will still be cached when the call returns.
+  int64_t call_size = 0;
 };
 
 // One call of a loop processes dimensions[0] iterations.

@@ -395,7 +395,7 @@ void signed_unaries(Registry& r, const char* name) {
 
 // Floats and complex, with the Highway loop for contiguous float32/float64.
 template <class Op>
-void hot(Registry& r, const char* name, StridedLoop f32, StridedLoop f64) {
+void hot(Registry& r, const char* name, LoopPair f32, LoopPair f64) {
   add_binary<Op, f16>(r, name);
   add_binary<Op, float>(r, name, f32);
   add_binary<Op, double>(r, name, f64);
@@ -403,7 +403,7 @@ void hot(Registry& r, const char* name, StridedLoop f32, StridedLoop f64) {
 }
 
 template <class Op>
-void extremum(Registry& r, const char* name, StridedLoop f32, StridedLoop f64) {
+void extremum(Registry& r, const char* name, LoopPair f32, LoopPair f64) {
   add_binary<Op, Bool>(r, name);
   binaries<Op>(r, name, Ints{});
   hot<Op>(r, name, f32, f64);

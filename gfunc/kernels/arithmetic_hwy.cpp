@@ -3,12 +3,19 @@
 // compiled once per CPU target (foreach_target.h); simd_arithmetic_loops() picks this
 // CPU's target once, at registration.
 //
-// Large outputs (more than kStreamBytes) are written with non-temporal stores from a
-// 64-byte-aligned position, then fenced: the output then costs no read-for-ownership,
-// which is a third of the memory traffic of a binary float64 operation.
+// The strided loops run SIMD too when an input is a broadcast scalar (step 0), as in
+// `a * 2.0` or a column against a row.
+//
+// Outputs of large calls (more than kStreamBytes in all, LoopContext::call_size) are
+// written with non-temporal stores from a 64-byte-aligned position, then fenced: the
+// output then costs no read-for-ownership, which is a third of the memory traffic of a
+// binary float64 operation, and it would not be in cache at the end of the call anyway.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "gfunc/kernels/arithmetic_hwy.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <algorithm>
+#include <cstring>
 
 #include <hwy/cache_control.h>
 #include <hwy/highway.h>
@@ -20,8 +27,9 @@ namespace pluribus::gfunc::kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Outputs larger than this are streamed past the caches.
-constexpr int64_t kStreamBytes = int64_t{1} << 20;
+// Outputs of calls larger than this are streamed past the caches (a result this large
+// would not stay in this class of machine's last-level cache).
+constexpr int64_t kStreamBytes = int64_t{16} << 20;
 
 struct AddV {
   template <class V>
@@ -76,60 +84,122 @@ struct FminV {
 };
 
 // Elements [i, end) one lane at a time (memcpy: operands need not be element-aligned).
+// sa, sb: the input steps in elements (0 for a broadcast scalar, else 1).
 template <class Op, class T>
-HWY_INLINE void ScalarPart(const char* a, const char* b, char* r, int64_t i, int64_t end) {
+HWY_INLINE void ScalarPart(const char* a, int64_t sa, const char* b, int64_t sb, char* r, int64_t i, int64_t end) {
   const hn::CappedTag<T, 1> d1;
   for (; i < end; ++i) {
     T x, y;
-    std::memcpy(&x, a + i * sizeof(T), sizeof(T));
-    std::memcpy(&y, b + i * sizeof(T), sizeof(T));
+    std::memcpy(&x, a + i * sa * static_cast<int64_t>(sizeof(T)), sizeof(T));
+    std::memcpy(&y, b + i * sb * static_cast<int64_t>(sizeof(T)), sizeof(T));
     const T z = hn::GetLane(Op::f(hn::Set(d1, x), hn::Set(d1, y)));
     std::memcpy(r + i * sizeof(T), &z, sizeof(T));
   }
 }
 
-template <class Op, class T>
-int BinaryLoop(char** args, const int64_t* dims, const int64_t*, LoopContext*) noexcept {
+// An input with element step 0 (a broadcast scalar: `a + 1.0`, a row against a column)
+// or 1 (contiguous); Load gives its vector at element i.
+template <class T, int kStep>
+struct Input {
+  const T* p;
+  hn::Vec<hn::ScalableTag<T>> splat;
+  explicit Input(const char* base) : p(reinterpret_cast<const T*>(base)) {
+    if constexpr (kStep == 0) {
+      T v;
+      std::memcpy(&v, base, sizeof(T));
+      splat = hn::Set(hn::ScalableTag<T>(), v);
+    }
+  }
+  HWY_INLINE hn::Vec<hn::ScalableTag<T>> Load(int64_t i) const {
+    if constexpr (kStep == 0)
+      return splat;
+    else
+      return hn::LoadU(hn::ScalableTag<T>(), p + i);
+  }
+};
+
+// n results into a contiguous r. Outputs of calls larger than kStreamBytes are written
+// with non-temporal stores from a 64-byte-aligned position, then fenced.
+template <class Op, class T, int kStepA, int kStepB>
+void BinaryRun(const char* a, const char* b, char* r, int64_t n, int64_t call_size) {
   const hn::ScalableTag<T> d;
   const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-  const char* a = args[0];
-  const char* b = args[1];
-  char* r = args[2];
-  const int64_t n = dims[0];
-  const auto pa = [&](int64_t i) { return reinterpret_cast<const T*>(a + i * sizeof(T)); };
-  const auto pb = [&](int64_t i) { return reinterpret_cast<const T*>(b + i * sizeof(T)); };
+  const Input<T, kStepA> x(a);
+  const Input<T, kStepB> y(b);
   const auto pr = [&](int64_t i) { return reinterpret_cast<T*>(r + i * sizeof(T)); };
   int64_t i = 0;
   const auto raddr = reinterpret_cast<uintptr_t>(r);
-  if (n * static_cast<int64_t>(sizeof(T)) > kStreamBytes && raddr % sizeof(T) == 0) {
-    const int64_t head = static_cast<int64_t>(((64 - raddr % 64) % 64) / sizeof(T));
-    ScalarPart<Op, T>(a, b, r, 0, head);
+  const int64_t bytes = std::max(call_size, n) * static_cast<int64_t>(sizeof(T));
+  if (bytes > kStreamBytes && raddr % sizeof(T) == 0) {
+    const int64_t head = std::min<int64_t>(n, static_cast<int64_t>(((64 - raddr % 64) % 64) / sizeof(T)));
+    ScalarPart<Op, T>(a, kStepA, b, kStepB, r, 0, head);
     for (i = head; i + 2 * N <= n; i += 2 * N) {
-      const auto v0 = Op::f(hn::LoadU(d, pa(i)), hn::LoadU(d, pb(i)));
-      const auto v1 = Op::f(hn::LoadU(d, pa(i + N)), hn::LoadU(d, pb(i + N)));
+      const auto v0 = Op::f(x.Load(i), y.Load(i));
+      const auto v1 = Op::f(x.Load(i + N), y.Load(i + N));
       hn::Stream(v0, d, pr(i));
       hn::Stream(v1, d, pr(i + N));
     }
     hwy::FlushStream();
   } else {
     for (; i + 2 * N <= n; i += 2 * N) {
-      const auto v0 = Op::f(hn::LoadU(d, pa(i)), hn::LoadU(d, pb(i)));
-      const auto v1 = Op::f(hn::LoadU(d, pa(i + N)), hn::LoadU(d, pb(i + N)));
+      const auto v0 = Op::f(x.Load(i), y.Load(i));
+      const auto v1 = Op::f(x.Load(i + N), y.Load(i + N));
       hn::StoreU(v0, d, pr(i));
       hn::StoreU(v1, d, pr(i + N));
     }
   }
-  for (; i + N <= n; i += N) hn::StoreU(Op::f(hn::LoadU(d, pa(i)), hn::LoadU(d, pb(i))), d, pr(i));
-  ScalarPart<Op, T>(a, b, r, i, n);
+  for (; i + N <= n; i += N) hn::StoreU(Op::f(x.Load(i), y.Load(i)), d, pr(i));
+  ScalarPart<Op, T>(a, kStepA, b, kStepB, r, i, n);
+}
+
+template <class Op, class T>
+int BinaryContiguous(char** args, const int64_t* dims, const int64_t*, LoopContext* ctx) noexcept {
+  BinaryRun<Op, T, 1, 1>(args[0], args[1], args[2], dims[0], ctx->call_size);
   return loop_ok;
+}
+
+// Any steps: a contiguous output with contiguous or broadcast-scalar inputs runs SIMD;
+// anything else goes element by element.
+template <class Op, class T>
+int BinaryStrided(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
+  constexpr int64_t S = sizeof(T);
+  const int64_t n = dims[0];
+  if (steps[2] == S) {
+    if (steps[0] == S && steps[1] == S) return BinaryContiguous<Op, T>(args, dims, steps, ctx);
+    if (steps[0] == 0 && steps[1] == S) {
+      BinaryRun<Op, T, 0, 1>(args[0], args[1], args[2], n, ctx->call_size);
+      return loop_ok;
+    }
+    if (steps[0] == S && steps[1] == 0) {
+      BinaryRun<Op, T, 1, 0>(args[0], args[1], args[2], n, ctx->call_size);
+      return loop_ok;
+    }
+  }
+  const hn::CappedTag<T, 1> d1;
+  const char* a = args[0];
+  const char* b = args[1];
+  char* r = args[2];
+  for (int64_t i = 0; i < n; ++i, a += steps[0], b += steps[1], r += steps[2]) {
+    T x, y;
+    std::memcpy(&x, a, sizeof(T));
+    std::memcpy(&y, b, sizeof(T));
+    const T z = hn::GetLane(Op::f(hn::Set(d1, x), hn::Set(d1, y)));
+    std::memcpy(r, &z, sizeof(T));
+  }
+  return loop_ok;
+}
+
+template <class Op, class T>
+constexpr LoopPair Loops() {
+  return {&BinaryStrided<Op, T>, &BinaryContiguous<Op, T>};
 }
 
 void FillArithmetic(SimdArithmeticLoops* loops) {
   *loops = SimdArithmeticLoops{
-      &BinaryLoop<AddV, float>,  &BinaryLoop<SubV, float>,  &BinaryLoop<MulV, float>,  &BinaryLoop<DivV, float>,
-      &BinaryLoop<AddV, double>, &BinaryLoop<SubV, double>, &BinaryLoop<MulV, double>, &BinaryLoop<DivV, double>,
-      &BinaryLoop<MaxV, float>,  &BinaryLoop<MinV, float>,  &BinaryLoop<FmaxV, float>, &BinaryLoop<FminV, float>,
-      &BinaryLoop<MaxV, double>, &BinaryLoop<MinV, double>, &BinaryLoop<FmaxV, double>, &BinaryLoop<FminV, double>,
+      Loops<AddV, float>(),  Loops<SubV, float>(),  Loops<MulV, float>(),  Loops<DivV, float>(),
+      Loops<AddV, double>(), Loops<SubV, double>(), Loops<MulV, double>(), Loops<DivV, double>(),
+      Loops<MaxV, float>(),  Loops<MinV, float>(),  Loops<FmaxV, float>(), Loops<FminV, float>(),
+      Loops<MaxV, double>(), Loops<MinV, double>(), Loops<FmaxV, double>(), Loops<FminV, double>(),
   };
 }
 

@@ -164,8 +164,8 @@ template <class Op>
 void predicate(Registry& r, const char* name, const StridedLoop* simd = nullptr) {
   binaries<Op, Bool>(r, name, BoolInts{});
   add_binary<Op, f16, Bool>(r, name);
-  add_binary<Op, float, Bool>(r, name, simd ? simd[0] : nullptr);
-  add_binary<Op, double, Bool>(r, name, simd ? simd[1] : nullptr);
+  add_binary<Op, float, Bool>(r, name, {nullptr, simd ? simd[0] : nullptr});
+  add_binary<Op, double, Bool>(r, name, {nullptr, simd ? simd[1] : nullptr});
   add_binary<Op, c64, Bool>(r, name);
   add_binary<Op, c128, Bool>(r, name);
 }

@@ -231,6 +231,12 @@ int ternary_contiguous(char** args, const int64_t* dims, const int64_t*, LoopCon
   return loop_ok;
 }
 
+// A kernel's two loops (either may be null: the generic loop then serves).
+struct LoopPair {
+  StridedLoop strided = nullptr;     // any steps
+  StridedLoop contiguous = nullptr;  // every step == itemsize
+};
+
 // Registration helpers: one kernel per dtype.
 template <class Op, class A, class R = A>
 void add_unary(Registry& registry, const char* name) {
@@ -238,18 +244,18 @@ void add_unary(Registry& registry, const char* name) {
                &unary_contiguous<Op, A, R>);
 }
 template <class Op, class A, class R = A>
-void add_binary(Registry& registry, const char* name, StridedLoop contiguous = nullptr) {
-  registry.add(name, signature({dtype_name<A>(), dtype_name<A>()}, dtype_name<R>()), &binary_strided<Op, A, R>,
-               contiguous ? contiguous : &binary_contiguous<Op, A, R>);
+void add_binary(Registry& registry, const char* name, LoopPair simd = {}) {
+  registry.add(name, signature({dtype_name<A>(), dtype_name<A>()}, dtype_name<R>()),
+               simd.strided ? simd.strided : &binary_strided<Op, A, R>,
+               simd.contiguous ? simd.contiguous : &binary_contiguous<Op, A, R>);
 }
 
 // Highway loops for the hot float paths, resolved to the best target of this CPU once.
-// Each is a contiguous loop (every step == itemsize).
 struct SimdArithmeticLoops {
-  StridedLoop add_f32, subtract_f32, multiply_f32, divide_f32;
-  StridedLoop add_f64, subtract_f64, multiply_f64, divide_f64;
-  StridedLoop maximum_f32, minimum_f32, fmax_f32, fmin_f32;
-  StridedLoop maximum_f64, minimum_f64, fmax_f64, fmin_f64;
+  LoopPair add_f32, subtract_f32, multiply_f32, divide_f32;
+  LoopPair add_f64, subtract_f64, multiply_f64, divide_f64;
+  LoopPair maximum_f32, minimum_f32, fmax_f32, fmin_f32;
+  LoopPair maximum_f64, minimum_f64, fmax_f64, fmin_f64;
 };
 SimdArithmeticLoops simd_arithmetic_loops();  // arithmetic_hwy.cpp
 

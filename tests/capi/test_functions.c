@@ -69,6 +69,7 @@ static int owned_by(const tracker* t, const void* block) {
 
 static int contiguous_calls = 0;
 static int strided_calls = 0;
+static int64_t seen_call_size = -1; /* context->call_size in the last contiguous call */
 
 /* out = a * k + b with k = *(const double*)kernel_data: checks that kernel_data arrives. */
 static int axpy_strided(char** args, const int64_t* dimensions, const int64_t* steps,
@@ -95,6 +96,7 @@ static int axpy_contiguous(char** args, const int64_t* dimensions, const int64_t
   double* out = (double*)args[2];
   (void)steps;
   ++contiguous_calls;
+  seen_call_size = context->call_size;
   for (int64_t i = 0; i < dimensions[0]; ++i) out[i] = a[i] * k + b[i];
   return PLB_LOOP_OK;
 }
@@ -255,6 +257,7 @@ static void test_call(void) {
   CHECK(out[0] == 13 && out[1] == 26 && out[2] == 39 && out[3] == 22 && out[4] == 35 &&
         out[5] == 48);
   CHECK(contiguous_calls == 2 && strided_calls == 0); /* one contiguous run per row */
+  CHECK(seen_call_size == 6); /* each run is told the size of the whole call */
 
   /* Same shapes: one contiguous run. */
   plb_buffer same[2] = {buffer(a, float64, 2, shape23, strides23),
@@ -578,7 +581,7 @@ void test_functions(void) {
   /* The C enums equal gfunc's numbers (also checked by static_assert in capi/). */
   CHECK(PLB_LOOP_OK == 0 && PLB_LOOP_DIVIDE_BY_ZERO == 1 && PLB_LOOP_INVALID == 5);
   CHECK(PLB_CAST_ALL == (PLB_CAST_OVERFLOW | PLB_CAST_FRACTIONAL | PLB_CAST_INEXACT));
-  CHECK(sizeof(plb_loop_context) == 16);
+  CHECK(sizeof(plb_loop_context) == 24);
   test_lookup_and_list();
   test_register();
   test_call();

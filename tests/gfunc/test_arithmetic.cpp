@@ -6,6 +6,7 @@
 #include <complex>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -543,9 +544,74 @@ TEST_CASE("where: picks x where cond is nonzero, bytes copied as they are") {
   }
 }
 
+namespace {
+// The scalar reference of the Highway float loops (NumPy's semantics; maximum/minimum
+// propagate NaN, fmax/fmin take the other operand, the first operand wins ties).
+template <class T>
+T reference(std::string_view f, T x, T y) {
+  if (f == "add") return x + y;
+  if (f == "subtract") return x - y;
+  if (f == "multiply") return x * y;
+  if (f == "divide") return x / y;
+  if (f == "maximum") return y != y ? y : x != x ? x : (x < y ? y : x);
+  if (f == "minimum") return y != y ? y : x != x ? x : (y < x ? y : x);
+  if (f == "fmax") return x != x ? y : y != y ? x : (x < y ? y : x);
+  return x != x ? y : y != y ? x : (y < x ? y : x);  // fmin
+}
+
+// Every Highway float loop against the reference: contiguous inputs, a broadcast scalar on
+// either side (step 0), a non-unit step; plain and streamed (a large call_size) output at
+// an aligned, an element-aligned and an unaligned address.
+template <class T>
+void check_simd_loops(const char* dtype) {
+  const Registry& r = arithmetic();
+  const int64_t n = 1000 + 37;
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  std::vector<T> a(2 * n + 2), b(2 * n + 2);
+  for (int64_t i = 0; i < 2 * n + 2; ++i) {
+    a[i] = i % 11 == 3 ? nan : static_cast<T>(i) * T(0.5) - 20;
+    b[i] = i % 13 == 5 ? nan : static_cast<T>(i % 7) + 1;
+  }
+  std::vector<char> out((n + 2) * sizeof(T));
+  constexpr int64_t S = sizeof(T);
+  struct Layout {
+    int64_t sa, sb;
+  };
+  for (const char* func : {"add", "subtract", "multiply", "divide", "maximum", "minimum", "fmax", "fmin"}) {
+    const Kernel& k = elementwise_test::kernel(r, func, {dtype, dtype}, dtype);
+    for (Layout l : {Layout{S, S}, Layout{0, S}, Layout{S, 0}, Layout{2 * S, S}, Layout{0, 0}}) {
+      for (int64_t call_size : {int64_t{0}, int64_t{1} << 26}) {
+        for (int64_t offset : {int64_t{0}, S, int64_t{3}}) {
+          char* args[3] = {bytes(a.data() + 1), bytes(b.data() + 2), out.data() + offset};
+          const int64_t steps[3] = {l.sa, l.sb, S};
+          LoopContext ctx;
+          ctx.call_size = call_size;
+          const bool contiguous = l.sa == S && l.sb == S;
+          REQUIRE((contiguous ? k.contiguous : k.strided)(args, &n, steps, &ctx) == loop_ok);
+          bool ok = true;
+          for (int64_t i = 0; i < n; ++i) {
+            T got;
+            std::memcpy(&got, out.data() + offset + i * S, S);
+            const T want = reference<T>(func, a[1 + i * l.sa / S], b[2 + i * l.sb / S]);
+            ok = ok && (got == want || (got != got && want != want));
+          }
+          CHECK_MESSAGE(ok, dtype << " " << func << " steps " << l.sa << "," << l.sb << " call_size " << call_size
+                                  << " offset " << offset);
+        }
+      }
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("arithmetic float loops: broadcast scalars, strides, streamed outputs at any alignment") {
+  check_simd_loops<float>("float32");
+  check_simd_loops<double>("float64");
+}
+
 TEST_CASE("add/divide float64: large outputs (streamed) at any alignment, and in place") {
   const Registry& r = arithmetic();
-  const int64_t n = (int64_t{1} << 17) + 1001;  // over 1 MiB of output
+  const int64_t n = (int64_t{1} << 21) + 1001;  // over 16 MiB of output: streamed
   std::vector<double> a(n + 2), b(n + 2);
   for (int64_t i = 0; i < n + 2; ++i) a[i] = static_cast<double>(i) * 0.5, b[i] = static_cast<double>(i % 7) + 1;
   std::vector<char> out((n + 2) * 8);
