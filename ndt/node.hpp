@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -20,28 +21,10 @@ enum NodeFlags : uint8_t {
   kImmortal = 8,   // static singleton: never counted, never freed
 };
 
-struct Node {
-  Kind kind{};
-  uint8_t flags = 0;
-  Encoding encoding = Encoding::utf8;
-  bool variadic = false;     // Tuple/Record/Function positional
-  bool kw_variadic = false;  // Function keywords
-  int32_t ndim = 0;          // leading dims
-  int32_t depth = 1;         // levels of nesting (1 for a leaf), bounded by kMaxTypeDepth
-  int64_t size = -1;         // -1 when abstract
-  int64_t align = 0;         // 0 when abstract
-  int64_t a = 0;             // FixedDim shape; FixedString/FixedBytes length; Decimal precision;
-                             // Bytes target alignment; Function npositional
-  int64_t b = 0;             // FixedDim stride; FixedBytes align; Decimal scale
-  int64_t span_lo = 0;       // FixedDim with negative strides: lowest byte offset (<= 0)
-  Type child;                // dims, option, pointer, nominal, constructor, dim power base
-  Type child2;               // DimPower: the repeated dim (over void)
-  std::string name;          // typevar, symbolic dim, ellipsis, nominal, constructor,
-                             // DimPower exponent, TimeDelta unit, Time/DateTime tz
-  std::vector<Type::Field> fields;
-  std::vector<Type> outputs;
-  std::vector<Type::CategoricalValue> categories;
-  std::size_t hash = 0;
+// The fields every lookup and every retain/release touch come first, in the node's first
+// cache line (the node is aligned to one): the count, the hash, the kind and flags, a, b,
+// the alignment and the child.
+struct alignas(64) Node {
   // Starts at 1 (the handle that interning returns); a moved-from candidate's count is not
   // carried over: the move makes a new node.
   struct RefCount : std::atomic<int64_t> {
@@ -49,6 +32,27 @@ struct Node {
     RefCount(RefCount&&) noexcept : std::atomic<int64_t>(1) {}
   };
   mutable RefCount refcount;
+  std::size_t hash = 0;
+  Kind kind{};
+  uint8_t flags = 0;
+  Encoding encoding = Encoding::utf8;
+  bool variadic = false;     // Tuple/Record/Function positional
+  bool kw_variadic = false;  // Function keywords
+  int32_t ndim = 0;          // leading dims
+  int32_t depth = 1;         // levels of nesting (1 for a leaf), bounded by kMaxTypeDepth
+  int64_t a = 0;             // FixedDim shape; FixedString/FixedBytes length; Decimal precision;
+                             // Bytes target alignment; Function npositional
+  int64_t b = 0;             // FixedDim stride; FixedBytes align; Decimal scale
+  int64_t align = 0;         // 0 when abstract
+  Type child;                // dims, option, pointer, nominal, constructor, dim power base
+  int64_t size = -1;         // -1 when abstract
+  int64_t span_lo = 0;       // FixedDim with negative strides: lowest byte offset (<= 0)
+  Type child2;               // DimPower: the repeated dim (over void)
+  std::string name;          // typevar, symbolic dim, ellipsis, nominal, constructor,
+                             // DimPower exponent, TimeDelta unit, Time/DateTime tz
+  std::vector<Type::Field> fields;
+  std::vector<Type> outputs;
+  std::vector<Type::CategoricalValue> categories;
 
   Node() = default;
   explicit Node(Kind k) : kind(k) {}
