@@ -246,3 +246,24 @@ TEST_CASE("categories are finite numbers, integers, strings or NA") {
   CHECK(t.str() == "categorical[-0.0, 1e+300, 7]");
   CHECK(ndt::parse(t.str()) == t);
 }
+
+// Records, tuples, dims and options are looked up in the intern table before they are
+// built: a type that differs from an interned one only in a layout attribute must not be
+// found as it (C layouts: struct {_Alignas(16) double re, im;} is 16 bytes aligned to 16).
+TEST_CASE("a type found before it is built differs from its attributed neighbours") {
+  ndt::Type aligned = ndt::parse("{z: complex128, align=16}");
+  ndt::Type plain = ndt::parse("{z: complex128}");
+  CHECK(aligned != plain);
+  CHECK(plain.align() == 8);
+  CHECK(aligned.align() == 16);
+  CHECK(ndt::parse("{x: uint16, y: {z: complex128}}").size() == 24);
+  ndt::Type packed = ndt::parse("(int8, int64, pack=1)");
+  ndt::Type tuple = ndt::parse("(int8, int64)");
+  CHECK(packed.size() == 9);
+  CHECK(tuple.size() == 16);
+  ndt::Type strided = ndt::parse("fixed(shape=3, step=2) * int32");
+  ndt::Type contiguous = ndt::parse("3 * int32");
+  CHECK(strided.stride() == 8);
+  CHECK(contiguous.stride() == 4);
+  CHECK(ndt::parse("?3 * int32").size() == 16);
+}
