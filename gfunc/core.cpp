@@ -86,8 +86,6 @@ void prepare_inputs(const Function& f, const Resolution& res, std::span<const Bu
                     const CallOptions& options, Prepared& p) {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     BufferView b = inputs[i];
-    if (b.dtype.kind() == ndt::Kind::VarDim)
-      throw Error(ErrorCode::not_implemented, fmt::format("{}: core dims over var dims", f.name()));
     if (options.axis && res.in_core[i].ndim() == 1) b = move_axis(f, b, *options.axis, p.moved.emplace_back());
     check_core_ndim(f, b, res.in_core[i], "input", static_cast<int>(i));
     if (res.in_casts[i]) b = p.temps.copy(b, res.in_dtypes[i], options);  // cast once, contiguously
@@ -135,6 +133,9 @@ void run(const Function& f, const Resolution& res, Prepared& p, const CallOption
     int status = res.kernel->strided(args, dims.data(), steps.data(), &ctx);
     if (status != loop_ok) {
       int64_t at = failing_index(ctx, dims[0]);
+      if (status == loop_invalid && std::find(dims.begin() + 1, dims.end(), 0) != dims.end())
+        throw Error(ErrorCode::value, fmt::format("{}: attempt to get {} of an empty sequence (loop index {})",
+                                                  f.name(), f.name(), index_string(o * dims[0] + at, p.loop_shape)));
       throw Error(ErrorCode::value,
                   fmt::format("{}: the kernel failed (status {}) at loop index {}", f.name(), status,
                               index_string(o * dims[0] + at, p.loop_shape)));
@@ -153,10 +154,20 @@ std::vector<int64_t> output_shape(const Prepared& p, const ndt::Type& core) {
   return shape;
 }
 
+bool any_var(std::span<const BufferView> buffers) {
+  for (const BufferView& b : buffers)
+    if (has_var_dim(b.dtype)) return true;
+  return false;
+}
+
 }  // namespace
 
 void call_core(const Function& f, const Resolution& res, std::span<const BufferView> inputs,
                std::span<const BufferView> outputs, const CallOptions& options) {
+  if (any_var(inputs) || any_var(outputs)) {
+    call_var_core(f, res, inputs, outputs, options);
+    return;
+  }
   Prepared p;
   prepare_inputs(f, res, inputs, options, p);
   for (std::size_t j = 0; j < outputs.size(); ++j) {
@@ -186,6 +197,7 @@ void call_core(const Function& f, const Resolution& res, std::span<const BufferV
 
 std::vector<Buffer> call_core_alloc(const Function& f, const Resolution& res, std::span<const BufferView> inputs,
                                     const CallOptions& options) {
+  if (any_var(inputs)) return call_var_core_alloc(f, res, inputs, options);
   Prepared p;
   prepare_inputs(f, res, inputs, options, p);
   std::vector<Buffer> outs(res.out_dtypes.size());

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -68,10 +69,63 @@ void call_core(const Function& function, const Resolution& res, std::span<const 
 std::vector<Buffer> call_core_alloc(const Function& function, const Resolution& res,
                                     std::span<const BufferView> inputs, const CallOptions& options);
 
+// Ragged operands (ragged.cpp): an operand as a stack of levels, its fixed arrmeta dims
+// and then the dims inside its dtype, outermost first.
+struct Level {
+  bool var = false;
+  int64_t shape = 1;   // fixed levels
+  int64_t stride = 0;  // fixed: byte stride; var: the element size of the ragged data
+  int64_t align = 1;   // var: the alignment of the ragged data
+};
+
+// A var element as stored in the data (spec/container.md).
+struct VarDescriptor {
+  char* data;
+  int64_t size;
+};
+
+struct Operand {
+  std::vector<Level> levels;  // outermost first
+  ndt::Type scalar;           // the dtype below every level
+  char* data = nullptr;
+};
+
+Operand levels_of(const Function& f, const BufferView& b);
+// Allocates a result of these levels, zero-filled (its var elements are empty until a walk
+// allocates them): the leading fixed levels become its arrmeta, the rest its dtype around
+// `scalar`. Fills `op` with the result's levels, their strides and its data.
+Buffer allocate_levels(const Function& f, const std::vector<Level>& levels, const ndt::Type& scalar,
+                       const CallOptions& options, Operand& op);
+// Whether the dtype has a var dim at any depth of its leading dims.
+bool has_var_dim(const ndt::Type& dtype);
+
 // Elementwise functions over var dims (ragged.cpp).
 void call_var(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
               std::span<const BufferView> outputs, const CallOptions& options);
 std::vector<Buffer> call_var_alloc(const Function& function, const Resolution& res,
                                    std::span<const BufferView> inputs, const CallOptions& options);
+
+// Core-dimension functions whose operands have var dims (ragged_core.cpp). A var dim may
+// be an outer (looped) dim or the outermost core dim of an operand; each ragged element
+// binds the signature's dim variable on its own. `initial` seeds reductions (NumPy's
+// initial=); reductions without it start from the identity or the first element.
+void call_var_core(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
+                   std::span<const BufferView> outputs, const CallOptions& options,
+                   std::optional<double> initial = std::nullopt);
+std::vector<Buffer> call_var_core_alloc(const Function& function, const Resolution& res,
+                                        std::span<const BufferView> inputs, const CallOptions& options,
+                                        std::optional<double> initial = std::nullopt);
+
+// NumPy's name of a reduction in its messages (min is minimum.reduce).
+std::string_view numpy_reduction_name(const Function& function);
+
+// Reductions of arrays with var dims (ragged_reduce.cpp): the innermost dim, or every dim.
+Buffer reduce_var(const Function& function, const BufferView& input, const BufferView* output,
+                  const ReduceOptions& reduce_options, const CallOptions& options);
+
+// Reductions (reduce.cpp): one element of a reduction's result, x /= count (mean), and
+// one element seeded with a double.
+void divide_element(const Function& function, const ndt::Type& dtype, char* element, double count);
+void store_double(const Function& function, double value, const ndt::Type& dtype, char* element);
 
 }  // namespace pluribus::gfunc::detail

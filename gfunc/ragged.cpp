@@ -11,25 +11,6 @@
 #include "ndt/checked.hpp"
 
 namespace pluribus::gfunc::detail {
-namespace {
-
-struct Level {
-  bool var = false;
-  int64_t shape = 1;   // fixed levels
-  int64_t stride = 0;  // fixed: byte stride; var: the element size of the ragged data
-  int64_t align = 1;   // var: the alignment of the ragged data
-};
-
-struct VarDescriptor {
-  char* data;
-  int64_t size;
-};
-
-struct Operand {
-  std::vector<Level> levels;  // outermost first
-  ndt::Type scalar;           // the dtype below every level
-  char* data = nullptr;
-};
 
 Operand levels_of(const Function& f, const BufferView& b) {
   Operand op;
@@ -47,6 +28,41 @@ Operand levels_of(const Function& f, const BufferView& b) {
   op.scalar = t;
   return op;
 }
+
+Buffer allocate_levels(const Function& f, const std::vector<Level>& levels, const ndt::Type& scalar,
+                       const CallOptions& options, Operand& op) {
+  int nlevels = static_cast<int>(levels.size());
+  int first_var = 0;
+  while (first_var < nlevels && !levels[first_var].var) ++first_var;
+  // The dtype: the levels from the first var one down, around the scalar.
+  ndt::Type t = scalar;
+  op.levels = levels;
+  for (int d = nlevels - 1; d >= first_var; --d) {
+    op.levels[d].stride = t.size();
+    op.levels[d].align = t.align();
+    t = levels[d].var ? ndt::make_var_dim(t) : ndt::make_fixed_dim(levels[d].shape, t);
+  }
+  Buffer o;
+  o.dtype = t;
+  for (int d = 0; d < first_var; ++d) o.shape.push_back(levels[d].shape);
+  o.strides = contiguous_strides(o.shape, t.size());
+  for (int d = 0; d < first_var; ++d) op.levels[d].stride = o.strides[d];
+  int64_t size = ndt::detail::checked_mul(element_count(o.shape), t.size(), "output size");
+  o.data = static_cast<char*>(options.allocate(size, t.align()));
+  if (!o.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
+  if (size) std::memset(o.data, 0, static_cast<std::size_t>(size));
+  op.data = o.data;
+  op.scalar = scalar;
+  return o;
+}
+
+bool has_var_dim(const ndt::Type& dtype) {
+  for (ndt::Type t = dtype; t.is_dim(); t = t.child())
+    if (t.kind() == ndt::Kind::VarDim) return true;
+  return false;
+}
+
+namespace {
 
 struct Walk {
   const Function& f;
@@ -212,31 +228,10 @@ std::vector<Buffer> call_var_alloc(const Function& f, const Resolution& res, std
     }
     levels[d] = {var, n, 0};
   }
-  int first_var = 0;
-  while (first_var < w.nlevels && !levels[first_var].var) ++first_var;
-
   std::vector<Buffer> outs(res.out_dtypes.size());
   for (std::size_t j = 0; j < outs.size(); ++j) {
-    // The dtype: the levels from the first var one down, around the scalar.
-    ndt::Type t = res.out_dtypes[j];
     Operand op;
-    op.levels = levels;
-    for (int d = w.nlevels - 1; d >= first_var; --d) {
-      op.levels[d].stride = t.size();
-      op.levels[d].align = t.align();
-      t = levels[d].var ? ndt::make_var_dim(t) : ndt::make_fixed_dim(levels[d].shape, t);
-    }
-    Buffer& o = outs[j];
-    o.dtype = t;
-    for (int d = 0; d < first_var; ++d) o.shape.push_back(levels[d].shape);
-    o.strides = contiguous_strides(o.shape, t.size());
-    for (int d = 0; d < first_var; ++d) op.levels[d].stride = o.strides[d];
-    int64_t size = ndt::detail::checked_mul(element_count(o.shape), t.size(), "output size");
-    o.data = static_cast<char*>(options.allocate(size, t.align()));
-    if (!o.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
-    std::memset(o.data, 0, static_cast<std::size_t>(size));
-    op.data = o.data;
-    op.scalar = res.out_dtypes[j];
+    outs[j] = allocate_levels(f, levels, res.out_dtypes[j], options, op);
     w.ops.push_back(std::move(op));
   }
   run(w, res);

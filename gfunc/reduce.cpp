@@ -17,6 +17,53 @@
 #include "ndt/checked.hpp"
 
 namespace pluribus::gfunc {
+namespace detail {
+namespace {
+
+// mean: x /= count, in place.
+template <class T>
+int divide_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
+  using A = std::conditional_t<std::is_same_v<T, _Float16>, float, T>;
+  double count = *static_cast<const double*>(ctx->kernel_data);
+  for (int64_t i = 0; i < dims[0]; ++i) {
+    T v;
+    std::memcpy(&v, args[0] + i * steps[0], sizeof(T));
+    v = static_cast<T>(static_cast<A>(v) / static_cast<A>(count));
+    std::memcpy(args[0] + i * steps[0], &v, sizeof(T));
+  }
+  return loop_ok;
+}
+
+}  // namespace
+
+// Writes `value` (a double) into one element of `dtype`.
+void store_double(const Function& f, double value, const ndt::Type& dtype, char* dst) {
+  CastLoop c = find_cast(ndt::float64, dtype, cast_nocheck);
+  if (!c) throw Error(ErrorCode::type, fmt::format("{}: cannot seed a {} result", f.name(), dtype.str()));
+  char* args[2] = {reinterpret_cast<char*>(&value), dst};
+  int64_t n = 1, steps[2] = {0, 0};
+  LoopContext ctx{c.data, -1};
+  c.loop(args, &n, steps, &ctx);
+}
+
+void divide_element(const Function& f, const ndt::Type& dtype, char* element, double count) {
+  StridedLoop loop;
+  switch (dtype.kind()) {
+    case ndt::Kind::Float16: loop = divide_loop<_Float16>; break;
+    case ndt::Kind::Float32: loop = divide_loop<float>; break;
+    case ndt::Kind::Float64: loop = divide_loop<double>; break;
+    case ndt::Kind::Complex64: loop = divide_loop<std::complex<float>>; break;
+    case ndt::Kind::Complex128: loop = divide_loop<std::complex<double>>; break;
+    default: throw Error(ErrorCode::type, fmt::format("{}: cannot average into {}", f.name(), dtype.str()));
+  }
+  char* args[1] = {element};
+  int64_t n = 1, steps[1] = {0};
+  LoopContext ctx{&count, -1};
+  loop(args, &n, steps, &ctx);
+}
+
+}  // namespace detail
+
 namespace {
 
 using detail::kMaxArgs;
@@ -46,16 +93,6 @@ Axes normalize_axes(const Function& f, int ndim, const ReduceOptions& ro) {
     ++a.count;
   }
   return a;
-}
-
-// Writes `value` (a double) into one element of `dtype`.
-void store_double(const Function& f, double value, const ndt::Type& dtype, char* dst) {
-  CastLoop c = find_cast(ndt::float64, dtype, cast_nocheck);
-  if (!c) throw Error(ErrorCode::type, fmt::format("{}: cannot seed a {} result", f.name(), dtype.str()));
-  char* args[2] = {reinterpret_cast<char*>(&value), dst};
-  int64_t n = 1, steps[2] = {0, 0};
-  LoopContext ctx{c.data, -1};
-  c.loop(args, &n, steps, &ctx);
 }
 
 struct Reduction {
@@ -103,29 +140,15 @@ int fold_run(const Reduction& r, char* in, int64_t n, int64_t step, char* out, c
   return fold(r, partials.data(), nchunks, itemsize, out);
 }
 
-// mean: x /= count, in place.
-template <class T>
-int divide_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
-  using A = std::conditional_t<std::is_same_v<T, _Float16>, float, T>;
-  double count = *static_cast<const double*>(ctx->kernel_data);
-  for (int64_t i = 0; i < dims[0]; ++i) {
-    T v;
-    std::memcpy(&v, args[0] + i * steps[0], sizeof(T));
-    v = static_cast<T>(static_cast<A>(v) / static_cast<A>(count));
-    std::memcpy(args[0] + i * steps[0], &v, sizeof(T));
-  }
-  return loop_ok;
-}
-
 void divide_by_count(const Function& f, const BufferView& out, double count, const CallOptions& options) {
   detail::Runner runner;
   runner.function = f.name();
   switch (out.dtype.kind()) {
-    case ndt::Kind::Float16: runner.strided = divide_loop<_Float16>; break;
-    case ndt::Kind::Float32: runner.strided = divide_loop<float>; break;
-    case ndt::Kind::Float64: runner.strided = divide_loop<double>; break;
-    case ndt::Kind::Complex64: runner.strided = divide_loop<std::complex<float>>; break;
-    case ndt::Kind::Complex128: runner.strided = divide_loop<std::complex<double>>; break;
+    case ndt::Kind::Float16: runner.strided = detail::divide_loop<_Float16>; break;
+    case ndt::Kind::Float32: runner.strided = detail::divide_loop<float>; break;
+    case ndt::Kind::Float64: runner.strided = detail::divide_loop<double>; break;
+    case ndt::Kind::Complex64: runner.strided = detail::divide_loop<std::complex<float>>; break;
+    case ndt::Kind::Complex128: runner.strided = detail::divide_loop<std::complex<double>>; break;
     default: throw Error(ErrorCode::type, fmt::format("{}: cannot average into {}", f.name(), out.dtype.str()));
   }
   runner.kernel_data = &count;
@@ -145,9 +168,11 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
                  const CallOptions& options) {
   if (f.nin() != 1 || f.nout() != 1)
     throw Error(ErrorCode::type, fmt::format("{} is not a reduction", f.name()));
-  if (input0.dtype.kind() == ndt::Kind::VarDim)
-    throw Error(ErrorCode::not_implemented, fmt::format("{}: reductions over var dims", f.name()));
   if (output.readonly) throw Error(ErrorCode::value, fmt::format("{}: the output is read-only", f.name()));
+  if (detail::has_var_dim(input0.dtype)) {
+    detail::reduce_var(f, input0, &output, ro, options);
+    return;
+  }
   ndt::Type dtype = input0.dtype;
   const Resolution& res = resolve(f, std::span(&dtype, 1));
   if (!(res.kernel->flags & kernel_reduction))
@@ -170,7 +195,7 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
 
   Reduction r{res.kernel, res.out_dtypes[0], !std::isnan(f.identity()), {}};
   r.identity.resize(static_cast<std::size_t>(r.out_dtype.size()));
-  if (r.has_identity) store_double(f, f.identity(), r.out_dtype, r.identity.data());
+  if (r.has_identity) detail::store_double(f, f.identity(), r.out_dtype, r.identity.data());
   bool seed_first = !ro.initial && !r.has_identity;
   int64_t reduced_count = 1;
   for (int d = 0; d < ndim; ++d)
@@ -230,7 +255,7 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
     assign(output, BufferView{input.data, input.dtype, kshape, kstrides, true}, cast_nocheck, options);
   } else {
     std::vector<char> one(static_cast<std::size_t>(r.out_dtype.size()));
-    store_double(f, ro.initial ? *ro.initial : f.identity(), r.out_dtype, one.data());
+    detail::store_double(f, ro.initial ? *ro.initial : f.identity(), r.out_dtype, one.data());
     assign(output, BufferView{one.data(), r.out_dtype, {}, {}, true}, cast_nocheck, options);
   }
   if (reduced_count == 0) {
@@ -273,6 +298,7 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
 
 Buffer reduce(const Function& f, const BufferView& input, const ReduceOptions& ro, const CallOptions& options) {
   if (f.nin() != 1 || f.nout() != 1) throw Error(ErrorCode::type, fmt::format("{} is not a reduction", f.name()));
+  if (detail::has_var_dim(input.dtype)) return detail::reduce_var(f, input, nullptr, ro, options);
   ndt::Type dtype = input.dtype;
   const Resolution& res = resolve(f, std::span(&dtype, 1));
   int ndim = input.ndim();

@@ -200,13 +200,18 @@ int anyall_loop(char** args, const int64_t* dims, const int64_t* steps, LoopCont
 }
 
 // argmin/argmax over the core dim: the first index of the extreme (a NaN wins, as NumPy).
+// An empty core dim has none: loop_invalid (NumPy: "attempt to get argmax of an empty sequence").
 template <class T, bool Max>
-int arg_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContext*) noexcept {
+int arg_loop(char** args, const int64_t* dims, const int64_t* steps, LoopContext* ctx) noexcept {
   for (int64_t i = 0; i < dims[0]; ++i) {
     const char* in = args[0] + i * steps[0];
     char* out = args[1] + i * steps[1];
     int64_t best = 0;
-    if (dims[1] > 0) {
+    if (dims[1] == 0) {
+      ctx->error_index = i;
+      return loop_invalid;
+    }
+    {
       T acc = load<T>(in);
       for (int64_t j = 1; j < dims[1] && !is_nan(acc); ++j) {
         T v = load<T>(in + j * steps[2]);
