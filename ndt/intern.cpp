@@ -10,7 +10,6 @@
 #include <utility>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 
 #include "ndt/node.hpp"
 
@@ -19,9 +18,75 @@ namespace {
 
 constexpr std::size_t kRecentPerShard = 64;
 
-struct Shard {
+// A shard's nodes: an open-addressed table (linear probing) of node pointers, each with
+// its hash, so that a probe reads one run of slots and touches a node only when its hash
+// matches. Deletion shifts the run back (no tombstones). Guarded by the shard's mutex.
+class NodeTable {
+ public:
+  // Calls f(node) for each node with this hash until f returns true; returns that node.
+  template <typename Match>
+  Node* find(std::size_t hash, Match&& f) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = home(hash);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (!s.node) return nullptr;
+      if (s.hash == hash && f(*s.node)) return s.node;
+    }
+  }
+  bool contains(const Node* node, std::size_t hash) const {
+    return find(hash, [node](const Node& n) { return &n == node; }) != nullptr;
+  }
+  void insert(Node* node) {
+    if (2 * (count_ + 1) > slots_.size()) grow();
+    std::size_t i = home(node->hash);
+    while (slots_[i].node) i = (i + 1) & mask_;
+    slots_[i] = {node->hash, node};
+    ++count_;
+  }
+  void erase(const Node* node) {
+    std::size_t i = home(node->hash);
+    while (slots_[i].node != node) i = (i + 1) & mask_;
+    // Move back each later slot of the run that may live at i (its home is not in (i, j]).
+    for (std::size_t j = (i + 1) & mask_; slots_[j].node; j = (j + 1) & mask_) {
+      const std::size_t k = home(slots_[j].hash);
+      if (((j - k) & mask_) >= ((j - i) & mask_)) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = {};
+    --count_;
+  }
+
+ private:
+  struct Slot {
+    std::size_t hash = 0;
+    Node* node = nullptr;
+  };
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  std::size_t mask_ = 0;
+  std::size_t count_ = 0;
+
+  // Fibonacci hashing: the top bits of the product (the shard is chosen by low bits).
+  std::size_t home(std::size_t hash) const {
+    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ULL) >> 40) & mask_;
+  }
+  void grow() {
+    std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(
+                                                       16, 2 * slots_.size())));
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (!s.node) continue;
+      std::size_t i = home(s.hash);
+      while (slots_[i].node) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+};
+
+struct alignas(64) Shard {
   std::mutex mutex;
-  std::unordered_multimap<std::size_t, Node*> nodes;
+  NodeTable nodes;
   // Recently unused nodes; the ring holds one reference to each.
   std::array<Node*, kRecentPerShard> recent{};
   std::size_t next = 0;
@@ -77,24 +142,22 @@ void retain(const Node* node) noexcept {
   if (node && !(node->flags & kImmortal)) node->refcount.fetch_add(1, std::memory_order_relaxed);
 }
 
-void release(const Node* node) noexcept {
-  if (!node || (node->flags & kImmortal)) return;
-  const std::size_t hash = node->hash;  // read while we still hold a reference
-  if (node->refcount.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  // The count reached zero. Under the shard lock (where lookups revive nodes) the ring of
-  // recently unused nodes takes a reference to it; the node it displaces loses the ring's
-  // reference and is freed if that was the last one.
+namespace {
+
+// The count of `node` (with hash `hash`) reached zero. Under the shard lock (where lookups
+// revive nodes) the ring of recently unused nodes takes a reference to it; the node it
+// displaces loses the ring's reference and is freed if that was the last one. Kept out of
+// release() so that its usual path saves no registers.
+[[gnu::noinline]] void park(const Node* node, std::size_t hash) noexcept {
   Node* doomed = nullptr;
   {
     Shard& shard = shard_for(hash);
     std::lock_guard lock(shard.mutex);
     // Only a node still in the table can be touched: a node that another thread revived,
     // released and freed meanwhile is gone from the table and must not be dereferenced.
-    bool present = false;
-    auto [first, last] = shard.nodes.equal_range(hash);
-    for (auto it = first; it != last; ++it) present |= it->second == node;
     Node* n = const_cast<Node*>(node);
-    if (!present || n->refcount.load(std::memory_order_acquire) != 0) return;
+    if (!shard.nodes.contains(node, hash) || n->refcount.load(std::memory_order_acquire) != 0)
+      return;
     // A node in the ring always has the ring's reference, so this one is not in it.
     n->refcount.store(1, std::memory_order_release);
     Node* old = std::exchange(shard.recent[shard.next], n);
@@ -102,17 +165,20 @@ void release(const Node* node) noexcept {
     // Counts only rise under this lock (lookups) or through a holder, so the ring's
     // reference being the last one is stable here.
     if (old && old->refcount.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      auto [f, l] = shard.nodes.equal_range(old->hash);
-      for (auto it = f; it != l; ++it) {
-        if (it->second == old) {
-          shard.nodes.erase(it);
-          break;
-        }
-      }
+      shard.nodes.erase(old);
       doomed = old;
     }
   }
   if (doomed) free_node(doomed);  // outside the lock: releasing children may need the same shard
+}
+
+}  // namespace
+
+void release(const Node* node) noexcept {
+  if (!node || (node->flags & kImmortal)) return;
+  const std::size_t hash = node->hash;  // read while we still hold a reference
+  if (node->refcount.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  park(node, hash);
 }
 
 std::size_t shallow_hash(const Node& n) noexcept {
@@ -189,17 +255,12 @@ Type intern_node(Node&& candidate, bool child_borrowed) {
   bool fresh_node = false;
   {
     std::lock_guard lock(shard.mutex);
-    auto [first, last] = shard.nodes.equal_range(candidate.hash);
-    for (auto it = first; it != last; ++it) {
-      if (shallow_equal(*it->second, candidate)) {
-        found = it->second;
-        break;
-      }
-    }
+    found = shard.nodes.find(candidate.hash,
+                             [&](const Node& n) { return shallow_equal(n, candidate); });
     if (!found) {
       auto fresh = std::make_unique<Node>(std::move(candidate));
       if (child_borrowed) retain(fresh->child.node());  // the table's node owns its child
-      shard.nodes.emplace(fresh->hash, fresh.get());
+      shard.nodes.insert(fresh.get());
       found = fresh.release();
       fresh_node = true;
     }
@@ -223,13 +284,7 @@ Type find_interned(std::size_t hash, NodeMatcher matches, const void* key) {
   Node* found = nullptr;
   {
     std::lock_guard lock(shard.mutex);
-    auto [first, last] = shard.nodes.equal_range(hash);
-    for (auto it = first; it != last; ++it) {
-      if (matches(*it->second, key)) {
-        found = it->second;
-        break;
-      }
-    }
+    found = shard.nodes.find(hash, [&](const Node& n) { return matches(n, key); });
     if (!found) return {};
     found->refcount.fetch_add(2, std::memory_order_relaxed);  // the caller's and the slot's
   }
