@@ -227,14 +227,40 @@ namespace {
 
 // Each thread remembers the nodes it interned last, by hash, holding a reference to each:
 // interning a type again (the usual case when parsing) finds it here without taking a
-// shard's lock. The references go when the thread ends or the slot is reused.
-struct RecentlyInterned {
-  static constexpr std::size_t kSlots = 2048;
-  std::array<Node*, kSlots> slots{};
-  Node*& slot(std::size_t hash) { return slots[(hash ^ (hash >> 17)) % kSlots]; }
-  ~RecentlyInterned() {
-    for (Node*& n : slots) release(std::exchange(n, nullptr));
+// shard's lock. Two ways per set, each with its node's hash, so that a miss touches no node.
+// The references go when the thread ends or an entry is displaced.
+class RecentlyInterned {
+ public:
+  template <typename Match>
+  Node* find(std::size_t hash, Match&& matches) {
+    for (const Entry& e : set(hash).ways)
+      if (e.hash == hash && e.node && matches(*e.node)) return e.node;
+    return nullptr;
   }
+  // Takes over one reference to `node`, which is not in its set.
+  void remember(Node* node) {
+    Set& s = set(node->hash);
+    Node* displaced = s.ways[1].node;
+    s.ways[1] = s.ways[0];
+    s.ways[0] = {node->hash, node};
+    release(displaced);
+  }
+  ~RecentlyInterned() {
+    for (Set& s : sets_)
+      for (Entry& e : s.ways) release(std::exchange(e.node, nullptr));
+  }
+
+ private:
+  static constexpr std::size_t kSets = 2048;
+  struct Entry {
+    std::size_t hash = 0;
+    Node* node = nullptr;
+  };
+  struct Set {
+    Entry ways[2];  // the newer first
+  };
+  std::array<Set, kSets> sets_{};
+  Set& set(std::size_t hash) { return sets_[(hash ^ (hash >> 17)) % kSets]; }
 };
 thread_local RecentlyInterned recently_interned;
 
@@ -244,9 +270,9 @@ Type intern_node(Node&& candidate, bool child_borrowed) {
     throw Error(ErrorCode::value,
                 "type nesting is deeper than " + std::to_string(kMaxTypeDepth) + " levels");
   candidate.hash = shallow_hash(candidate);
-  Node*& cached = recently_interned.slot(candidate.hash);
-  if (cached && cached->hash == candidate.hash && shallow_equal(*cached, candidate)) {
-    // The slot's reference keeps the node alive (and in the table): no lock needed.
+  if (Node* cached = recently_interned.find(
+          candidate.hash, [&](const Node& n) { return shallow_equal(n, candidate); })) {
+    // The entry's reference keeps the node alive (and in the table): no lock needed.
     cached->refcount.fetch_add(1, std::memory_order_relaxed);
     return Type::adopt(cached);
   }
@@ -265,18 +291,18 @@ Type intern_node(Node&& candidate, bool child_borrowed) {
       fresh_node = true;
     }
     // Besides the caller's reference (a fresh node starts with it), one for this thread's
-    // slot.
+    // entry.
     found->refcount.fetch_add(fresh_node ? 1 : 2, std::memory_order_relaxed);
   }
-  release(std::exchange(cached, found));
+  recently_interned.remember(found);
   return Type::adopt(found);
 }
 
 }  // namespace
 
 Type find_interned(std::size_t hash, NodeMatcher matches, const void* key) {
-  Node*& cached = recently_interned.slot(hash);
-  if (cached && cached->hash == hash && matches(*cached, key)) {
+  if (Node* cached =
+          recently_interned.find(hash, [&](const Node& n) { return matches(n, key); })) {
     cached->refcount.fetch_add(1, std::memory_order_relaxed);  // (as in intern_node)
     return Type::adopt(cached);
   }
@@ -286,9 +312,9 @@ Type find_interned(std::size_t hash, NodeMatcher matches, const void* key) {
     std::lock_guard lock(shard.mutex);
     found = shard.nodes.find(hash, [&](const Node& n) { return matches(n, key); });
     if (!found) return {};
-    found->refcount.fetch_add(2, std::memory_order_relaxed);  // the caller's and the slot's
+    found->refcount.fetch_add(2, std::memory_order_relaxed);  // the caller's and the entry's
   }
-  release(std::exchange(cached, found));
+  recently_interned.remember(found);
   return Type::adopt(found);
 }
 
