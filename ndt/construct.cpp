@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <array>
+#include <cstring>
+#include <functional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -545,6 +547,44 @@ Type make_plain_tuple(std::span<const Type> types) {
   members.reserve(types.size());
   for (const Type& t : types) members.push_back({"", t, 0, 0});
   return make_tuple(std::move(members), {});
+}
+
+Type find_categorical(std::span<const CategoryView> values) {
+  // The steps of shallow_hash for a categorical node (std::hash of a string_view is that of
+  // the equal std::string).
+  std::size_t h = hash_head(Kind::Categorical, Encoding::utf8, false, false, 0, 0);
+  for (const CategoryView& v : values) {
+    h = hash_mix(h, v.index);
+    switch (v.index) {
+      case 1: h = hash_mix(h, static_cast<std::size_t>(v.integer)); break;
+      case 2: h = hash_mix(h, std::hash<double>()(v.real)); break;
+      case 3: h = hash_mix(h, std::hash<std::string_view>()(v.text)); break;
+      default: break;
+    }
+  }
+  auto matches = [](const Node& n, const void* k) noexcept {
+    const auto& want = *static_cast<const std::span<const CategoryView>*>(k);
+    if (n.kind != Kind::Categorical || n.categories.size() != want.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const auto& c = n.categories[i].value;
+      const CategoryView& v = want[i];
+      if (c.index() != v.index) return false;
+      switch (v.index) {
+        case 1:
+          if (std::get<int64_t>(c) != v.integer) return false;
+          break;
+        case 2:  // bitwise, as shallow_equal compares
+          if (std::memcmp(&std::get<double>(c), &v.real, sizeof(double)) != 0) return false;
+          break;
+        case 3:
+          if (std::get<std::string>(c) != v.text) return false;
+          break;
+        default: break;
+      }
+    }
+    return true;
+  };
+  return find_interned(h, matches, &values);
 }
 
 }  // namespace detail

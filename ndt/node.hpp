@@ -122,6 +122,18 @@ Type make_plain_record(std::span<const std::string_view> names, std::span<const 
 // make_tuple of these members without attributes or options, likewise.
 Type make_plain_tuple(std::span<const Type> types);
 
+// A categorical value seen in place (a string stays a view into the input): `index` is its
+// alternative in Type::CategoricalValue::value (0 NA, 1 int64, 2 double, 3 string).
+struct CategoryView {
+  std::size_t index = 0;
+  int64_t integer = 0;
+  double real = 0;
+  std::string_view text;
+};
+// The interned categorical of these values, or an empty Type when there is none yet (the
+// caller then builds the values and calls make_categorical, which validates them).
+Type find_categorical(std::span<const CategoryView> values);
+
 inline bool kind_is_dim(Kind k) { return k >= Kind::FixedDim && k <= Kind::DimPower; }
 
 }  // namespace pluribus::ndt::detail
