@@ -5,6 +5,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include "ndt/node.hpp"
@@ -271,6 +272,27 @@ Type::CategoricalValue category(const ArgReader& r, const ArgValue& v) {
   }
 }
 
+// The interned categorical of these positional values when it exists (an interned node's
+// values passed make_categorical's checks): found without copying the values.
+Type find_categorical(const std::vector<Arg>& args) {
+  boost::container::small_vector<detail::CategoryView, 16> views;
+  for (const Arg& a : args) {
+    const ArgValue& v = a.value;
+    detail::CategoryView& c = views.emplace_back();
+    switch (v.kind) {
+      case ArgValue::Int: c.index = 1, c.integer = v.i; break;
+      case ArgValue::Double: c.index = 2, c.real = v.d; break;
+      case ArgValue::String: c.index = 3, c.text = v.s; break;
+      case ArgValue::Datashape:
+        if (v.type.kind() == Kind::Typevar && v.type.name() == "NA") break;  // index 0
+        return {};
+      default: return {};  // an error, reported by the usual path
+    }
+  }
+  if (views.empty()) return {};
+  return detail::find_categorical({views.data(), views.size()});
+}
+
 Type build_categorical(const ArgReader& r) {
   std::vector<Type::CategoricalValue> values;
   const Arg* first = r.positional(0);
@@ -299,6 +321,7 @@ Type build_categorical(const ArgReader& r) {
     }
   } else {
     r.check({}, SIZE_MAX);
+    if (Type found = find_categorical(r.args.list)) return found;
     values.reserve(r.args.list.size());
     for (const auto& a : r.args.list) values.push_back(category(r, a.value));
   }
@@ -535,8 +558,18 @@ void check_offsets(const Source& src, std::span<const Dim> dims) {
 }  // namespace
 
 Type build_datashape(const Source& src, std::span<const Dim> dims, const Type& dtype) {
+  const detail::Node& element = *dtype.node();
+  const int64_t itemsize = element.flags & detail::kConcrete ? element.size : -1;
+  // The usual dims (no arguments, '!' or powers) need none of the checks below.
+  bool plain = true;
+  for (const Dim& d : dims)
+    plain = plain && !d.args.present && !d.fortran && !d.power_int && d.power_name.empty();
+  if (plain) {
+    Type cur = build_one_dim(src, dims.back(), dtype, itemsize);
+    for (std::size_t i = dims.size() - 1; i-- > 0;) cur = build_one_dim(src, dims[i], cur, itemsize);
+    return cur;
+  }
   check_offsets(src, dims);
-  const int64_t itemsize = dtype.is_concrete() ? dtype.size() : -1;
   // A '!' orders the whole run of fixed dims after it; a second '!' in that run is an error.
   bool in_fortran_run = false;
   for (const Dim& d : dims) {
