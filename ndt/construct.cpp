@@ -121,6 +121,30 @@ Type find_wrapper(Kind kind, int64_t a, int64_t b, const Type& child) {
   return detail::find_interned(h, matches, &key);
 }
 
+// The interned node of `kind` with this encoding, a, b, name and child (maybe none), when it
+// exists: for the kinds whose node follows from these alone (no fields, outputs or
+// categories; name-only dims and typevars, constructors, fixed strings, ...), found without
+// building a candidate.
+Type find_simple(Kind kind, Encoding encoding, int64_t a, int64_t b, std::string_view name,
+                 const Type& child) {
+  struct Key {
+    Kind kind;
+    Encoding encoding;
+    int64_t a, b;
+    std::string_view name;
+    const Node* child;
+  } key{kind, encoding, a, b, name, child.node()};
+  std::size_t h = detail::hash_head(kind, encoding, false, false, a, b);
+  if (!name.empty()) h = detail::hash_mix(h, detail::hash_name(name));
+  if (child) h = detail::hash_mix(h, child.hash());
+  auto matches = [](const Node& n, const void* k) noexcept {
+    const Key& want = *static_cast<const Key*>(k);
+    return n.kind == want.kind && n.encoding == want.encoding && n.a == want.a &&
+           n.b == want.b && n.child.node() == want.child && n.name == want.name;
+  };
+  return detail::find_interned(h, matches, &key);
+}
+
 Type make_dim_node(Node&& n, const Type& element) {
   n.ndim = 1 + element.node()->ndim;
   n.flags |= inherit_flags(element);
@@ -265,6 +289,7 @@ Type make_var_dim(const Type& element) {
 Type make_symbolic_dim(std::string_view name, const Type& element) {
   check_dim_element(element, "symbolic dim");
   if (name.empty()) invalid("symbolic dim: empty name");
+  if (Type t = find_simple(Kind::SymbolicDim, Encoding::utf8, 0, 0, name, element)) return t;
   Node n(Kind::SymbolicDim);
   n.name = name;
   return make_dim_node(std::move(n), element);
@@ -278,6 +303,8 @@ Type make_any_fixed_dim(const Type& element) {
 
 Type make_ellipsis_dim(std::string_view name, const Type& element) {
   check_dim_element(element, "ellipsis");
+  // (An interned ellipsis dim passed the check below.)
+  if (Type t = find_simple(Kind::EllipsisDim, Encoding::utf8, 0, 0, name, element)) return t;
   for (Type d = element; d.is_dim(); d = d.child())
     if (d.kind() == Kind::EllipsisDim) invalid("only one ellipsis is allowed among the dimensions");
   Node n(Kind::EllipsisDim);
@@ -352,6 +379,7 @@ Type make_pointer(const Type& t) {
 Type make_constructor(std::string_view name, const Type& t) {
   require(t, "constructor");
   if (name.empty()) invalid("constructor: empty name");
+  if (Type found = find_simple(Kind::Constructor, Encoding::utf8, 0, 0, name, t)) return found;
   Node n(Kind::Constructor);
   n.name = name;
   n.flags = inherit_flags(t);
@@ -366,12 +394,14 @@ Type make_constructor(std::string_view name, const Type& t) {
 
 Type make_typevar(std::string_view name) {
   if (name.empty()) invalid("typevar: empty name");
+  if (Type t = find_simple(Kind::Typevar, Encoding::utf8, 0, 0, name, {})) return t;
   Node n(Kind::Typevar);
   n.name = name;
   return detail::intern(std::move(n));
 }
 
 Type make_char(Encoding enc) {
+  if (Type t = find_simple(Kind::Char, enc, 0, 0, {}, {})) return t;
   Node n(Kind::Char);
   n.encoding = enc;
   n.size = n.align = char_size(enc);
@@ -381,6 +411,7 @@ Type make_char(Encoding enc) {
 
 Type make_fixed_string(int64_t length, Encoding enc) {
   if (length < 1) invalid(fmt::format("fixed_string: the length must be positive, not {}", length));
+  if (Type t = find_simple(Kind::FixedString, enc, length, 0, {}, {})) return t;
   Node n(Kind::FixedString);
   n.a = length;
   n.encoding = enc;
@@ -396,6 +427,7 @@ Type make_fixed_bytes(int64_t size, int64_t align) {
     invalid(fmt::format("fixed_bytes: align={} is not a power of two up to 4096", align));
   if (size % align != 0)
     invalid(fmt::format("fixed_bytes: size {} is not a multiple of align={}", size, align));
+  if (Type t = find_simple(Kind::FixedBytes, Encoding::utf8, size, align, {}, {})) return t;
   Node n(Kind::FixedBytes);
   n.a = size;
   n.b = align;
@@ -437,6 +469,7 @@ Type make_decimal(int64_t precision, int64_t scale) {
     invalid(fmt::format("decimal: precision {} is outside 1..38", precision));
   if (scale < 0 || scale > precision)
     invalid(fmt::format("decimal: scale {} is outside 0..{}", scale, precision));
+  if (Type t = find_simple(Kind::Decimal, Encoding::utf8, precision, scale, {}, {})) return t;
   Node n(Kind::Decimal);
   n.a = precision;
   n.b = scale;
@@ -450,6 +483,7 @@ Type make_date() { return primitive(Kind::Date); }
 
 namespace {
 Type make_clock(Kind kind, std::string_view tz) {
+  if (Type t = find_simple(kind, Encoding::utf8, 0, 0, tz, {})) return t;
   Node n(kind);
   n.name = tz;
   n.size = n.align = 8;
@@ -466,6 +500,7 @@ Type make_timedelta(std::string_view unit) {
   if (std::find(std::begin(kUnits), std::end(kUnits), unit) == std::end(kUnits))
     invalid(fmt::format("timedelta: unknown unit '{}' (one of Y, M, W, D, h, m, s, ms, us, ns)",
                         unit));
+  if (Type t = find_simple(Kind::TimeDelta, Encoding::utf8, 0, 0, unit, {})) return t;
   Node n(Kind::TimeDelta);
   n.name = unit;
   n.size = n.align = 8;
@@ -623,15 +658,26 @@ Type make_function(std::vector<Type> positional,
                    std::vector<std::pair<std::string, Type>> keywords, std::vector<Type> outputs,
                    bool variadic, bool kw_variadic) {
   Node n(Kind::Function);
+  // Each keyword is checked against those before it: by a scan for the usual few, with a
+  // set beyond.
   std::unordered_set<std::string_view> seen;
+  const bool use_set = keywords.size() > 8;
+  n.fields.reserve(positional.size() + keywords.size());
   for (auto& t : positional) {
     require(t, "function");
     n.fields.push_back({"", std::move(t), 0, 0});
   }
-  for (auto& [name, t] : keywords) {
+  for (std::size_t i = 0; i < keywords.size(); ++i) {
+    auto& [name, t] = keywords[i];
     require(t, "function");
     if (name.empty()) invalid("function: empty keyword name");
-    if (!seen.insert(name).second) invalid(fmt::format("function: duplicate keyword '{}'", name));
+    bool repeated = false;
+    if (use_set) {
+      repeated = !seen.insert(name).second;
+    } else {
+      for (std::size_t j = 0; j < i; ++j) repeated = repeated || keywords[j].first == name;
+    }
+    if (repeated) invalid(fmt::format("function: duplicate keyword '{}'", name));
     n.fields.push_back({name, std::move(t), 0, 0});
   }
   for (const auto& t : outputs) require(t, "function");
