@@ -584,6 +584,39 @@ Type make_plain_tuple(std::span<const Type> types) {
   return make_tuple(std::move(members), {});
 }
 
+Type find_function(std::span<const ParameterView> parameters, int64_t npositional,
+                   std::span<const Type> outputs, bool variadic, bool kw_variadic) {
+  struct Key {
+    std::span<const ParameterView> parameters;
+    int64_t npositional;
+    std::span<const Type> outputs;
+    bool variadic, kw_variadic;
+  } key{parameters, npositional, outputs, variadic, kw_variadic};
+  for (const ParameterView& p : parameters)
+    if (!*p.type) return {};  // (make_function reports it)
+  for (const Type& t : outputs)
+    if (!t) return {};
+  // The steps of shallow_hash for a function node.
+  std::size_t h = hash_head(Kind::Function, Encoding::utf8, variadic, kw_variadic, npositional, 0);
+  for (const ParameterView& p : parameters) h = hash_field(h, p.name, p.type->hash(), 0);
+  for (const Type& t : outputs) h = hash_mix(h, t.hash());
+  auto matches = [](const Node& n, const void* k) noexcept {
+    const Key& want = *static_cast<const Key*>(k);
+    if (n.kind != Kind::Function || n.variadic != want.variadic ||
+        n.kw_variadic != want.kw_variadic || n.a != want.npositional ||
+        n.fields.size() != want.parameters.size() || n.outputs.size() != want.outputs.size())
+      return false;
+    for (std::size_t i = 0; i < want.parameters.size(); ++i) {
+      const Type::Field& f = n.fields[i];
+      if (f.type != *want.parameters[i].type || f.name != want.parameters[i].name) return false;
+    }
+    for (std::size_t i = 0; i < want.outputs.size(); ++i)
+      if (n.outputs[i] != want.outputs[i]) return false;
+    return true;
+  };
+  return find_interned(h, matches, &key);
+}
+
 Type find_categorical(std::span<const CategoryView> values) {
   // The steps of shallow_hash for a categorical node (std::hash of a string_view is that of
   // the equal std::string).

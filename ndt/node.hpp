@@ -122,6 +122,17 @@ Type make_plain_record(std::span<const std::string_view> names, std::span<const 
 // make_tuple of these members without attributes or options, likewise.
 Type make_plain_tuple(std::span<const Type> types);
 
+// A function parameter seen in place: its name (empty for a positional one) and type.
+struct ParameterView {
+  std::string_view name;
+  const Type* type = nullptr;
+};
+// The interned make_function(positional, keywords, outputs, variadic, kw_variadic) for these
+// parameters (the first `npositional` are the positional ones), or an empty Type when there
+// is none yet (the caller then calls make_function, which validates them).
+Type find_function(std::span<const ParameterView> parameters, int64_t npositional,
+                   std::span<const Type> outputs, bool variadic, bool kw_variadic);
+
 // A categorical value seen in place (a string stays a view into the input): `index` is its
 // alternative in Type::CategoricalValue::value (0 NA, 1 int64, 2 double, 3 string).
 struct CategoryView {

@@ -709,8 +709,11 @@ Type build_group(const Source& src, Group& group) {
     auto fields = members(src, group.items, options, "tuple");
     return at(src, group.pos, [&] { return ndt::make_tuple(std::move(fields), options); });
   }
-  std::vector<Type> positional;
-  std::vector<std::pair<std::string, Type>> keywords;
+  // The parameters are checked and seen in place first: an interned signature is found
+  // without copying them.
+  boost::container::small_vector<detail::ParameterView, 8> parameters;
+  int64_t npositional = 0;
+  bool any_keyword = false;
   bool variadic = false, kw_variadic = false;
   for (const Item& item : group.items) {
     if (item.kind == Item::Attribute)
@@ -718,18 +721,31 @@ Type build_group(const Source& src, Group& group) {
     if (!item.field_attrs.empty())
       fail(src, item.pos, "a function parameter takes no layout attributes");
     if (item.kind == Item::Variadic) {
-      bool& flag = keywords.empty() ? variadic : kw_variadic;
+      bool& flag = !any_keyword ? variadic : kw_variadic;
       if (flag) fail(src, item.pos, "repeated '...'");
       flag = true;
     } else if (item.named) {
       if (kw_variadic) fail(src, item.pos, "'...' must end the keyword parameters");
-      keywords.emplace_back(item.name, item.type);
+      any_keyword = true;
+      parameters.push_back({item.name, &item.type});
     } else {
-      if (!keywords.empty())
+      if (any_keyword)
         fail(src, item.pos, "a positional parameter cannot follow a keyword parameter");
       if (variadic) fail(src, item.pos, "'...' must end the positional parameters");
-      positional.push_back(item.type);
+      ++npositional;
+      parameters.push_back({{}, &item.type});
     }
+  }
+  if (Type found = detail::find_function({parameters.data(), parameters.size()}, npositional,
+                                         {&group.output, 1}, variadic, kw_variadic))
+    return found;
+  std::vector<Type> positional;
+  std::vector<std::pair<std::string, Type>> keywords;
+  positional.reserve(static_cast<std::size_t>(npositional));
+  keywords.reserve(parameters.size() - static_cast<std::size_t>(npositional));
+  for (const detail::ParameterView& p : parameters) {
+    if (positional.size() < static_cast<std::size_t>(npositional)) positional.push_back(*p.type);
+    else keywords.emplace_back(p.name, *p.type);
   }
   return at(src, group.pos, [&] {
     return make_function(std::move(positional), std::move(keywords), {group.output}, variadic,
@@ -749,6 +765,12 @@ Type build_top(const Source& src, const std::vector<Type>& list, bool arrow,
                const std::vector<Type>& outputs, std::size_t pos) {
   if (arrow) {
     // `A, B -> C` or `T -> T`: a signature without parentheses.
+    boost::container::small_vector<detail::ParameterView, 8> parameters;
+    for (const Type& t : list) parameters.push_back({{}, &t});
+    if (Type found = detail::find_function({parameters.data(), parameters.size()},
+                                           static_cast<int64_t>(list.size()), outputs, false,
+                                           false))
+      return found;
     return at(src, pos, [&] { return make_function(list, {}, outputs); });
   }
   if (list.size() == 1) return list[0];
