@@ -15,6 +15,7 @@ namespace pluribus::ndt::parser {
 
 // A constructor argument: `10`, `1.5`, `'utf8'`, `[0, 2]`, a datashape, or `key=value`.
 struct ArgValue {
+  ArgValue() noexcept {}  // members as initialised below, without zeroing the whole struct first
   enum Kind { Int, Double, String, List, Datashape } kind = Int;
   int64_t i = 0;
   double d = 0;
@@ -25,6 +26,7 @@ struct ArgValue {
 };
 
 struct Arg {
+  Arg() noexcept {}  // (as ArgValue)
   std::string key;  // empty for a positional argument
   ArgValue value;
   std::size_t pos = 0;
