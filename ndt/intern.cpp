@@ -251,7 +251,7 @@ class RecentlyInterned {
   }
 
  private:
-  static constexpr std::size_t kSets = 2048;
+  static constexpr std::size_t kSets = 4096;
   struct Entry {
     std::size_t hash = 0;
     Node* node = nullptr;
