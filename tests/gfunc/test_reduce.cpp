@@ -150,6 +150,12 @@ TEST_CASE("argmin/argmax and scans along an axis") {
   ax0.axis = 0;
   CHECK(to_vector<int64_t>(call(fn("argmin"), in, ax0)[0]) == std::vector<int64_t>{0, 1, 0});
 
+  // NumPy: np.argmax(np.zeros((2, 0)), axis=1) raises "attempt to get argmax of an empty sequence".
+  Array<double> empty(ndt::float64, {2, 0});
+  BufferView ein[] = {empty.view()};
+  CHECK_THROWS_WITH_AS(call(fn("argmax"), ein, arena.options()),
+                       "argmax: attempt to get argmax of an empty sequence (loop index [0])", Error);
+
   auto cs = call(fn("cumsum"), in, arena.options());
   CHECK(cs[0].shape == std::vector<int64_t>{2, 3});
   CHECK(to_vector<double>(cs[0]) == std::vector<double>{3, 12, 13, 4, 6, 14});
