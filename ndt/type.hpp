@@ -97,24 +97,29 @@ PLURIBUS_API void release(const Node* node) noexcept;
 // every function of this library that returns a Type returns a non-empty one.
 class PLURIBUS_API Type {
  public:
+  // Empty handles (most of those a parse destroys) need no call to count.
   Type() noexcept = default;
-  Type(const Type& other) noexcept : node_(other.node_) { detail::retain(node_); }
+  Type(const Type& other) noexcept : node_(other.node_) {
+    if (node_) detail::retain(node_);
+  }
   Type(Type&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
   Type& operator=(const Type& other) noexcept {
-    detail::retain(other.node_);
-    detail::release(node_);
+    if (other.node_) detail::retain(other.node_);
+    if (node_) detail::release(node_);
     node_ = other.node_;
     return *this;
   }
   Type& operator=(Type&& other) noexcept {
     if (this != &other) {
-      detail::release(node_);
+      if (node_) detail::release(node_);
       node_ = other.node_;
       other.node_ = nullptr;
     }
     return *this;
   }
-  ~Type() { detail::release(node_); }
+  ~Type() {
+    if (node_) detail::release(node_);
+  }
 
   explicit operator bool() const noexcept { return node_ != nullptr; }
   bool operator==(const Type& other) const noexcept { return node_ == other.node_; }
