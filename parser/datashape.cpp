@@ -668,6 +668,27 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 const Args kNoArgs{};
 
+// A spare list of arguments and one of members per thread, empty but with room: the lists
+// of most parses reuse them instead of allocating (an inner list, while the spare is in
+// use, allocates its own).
+thread_local std::vector<Arg> spare_arguments;
+thread_local std::vector<Item> spare_items;
+
+template <typename T>
+void take_spare(std::vector<T>& list, std::vector<T>& spare, std::size_t room) {
+  if (list.capacity() == 0) list.swap(spare);
+  if (list.capacity() == 0) list.reserve(room);
+}
+// Gives a list's room back once its elements are no longer needed (up to a bound, so that
+// one long list does not keep its memory for the thread's life).
+template <typename T>
+void give_back(std::vector<T>& list, std::vector<T>& spare) noexcept {
+  constexpr std::size_t kMaxRoom = 64;
+  if (list.capacity() <= spare.capacity() || list.capacity() > kMaxRoom) return;
+  list.clear();
+  list.swap(spare);
+}
+
 // Identifier characters, by byte.
 constexpr auto kIdentChar = [] {
   std::array<bool, 256> table{};
@@ -864,6 +885,7 @@ class Parser {
         if (peek() != '*') {
           if (fortran) decline();
           dtype = build_named(src_, name, args, pos(at));
+          give_back(args.list, spare_arguments);
           break;
         }
         Dim& d = dims.emplace_back();
@@ -894,7 +916,9 @@ class Parser {
       break;
     }
     if (dims.empty()) return dtype;
-    return build_datashape(src_, std::span<const Dim>(dims.data(), dims.size()), dtype);
+    Type t = build_datashape(src_, std::span<const Dim>(dims.data(), dims.size()), dtype);
+    for (Dim& d : dims) give_back(d.args.list, spare_arguments);
+    return t;
   }
 
   // A data type that starts with punctuation.
@@ -961,7 +985,7 @@ class Parser {
     args.present = true;
     args.brackets = close == ']';
     args.pos = pos(p_);
-    args.list.reserve(4);  // one allocation for the usual few arguments
+    take_spare(args.list, spare_arguments, 4);  // room for the usual few arguments
     ++p_;
     skip();
     if (peek() == close) {
@@ -1073,7 +1097,7 @@ class Parser {
   // At a member: it and those after it.
   bool more_items(std::vector<Item>& out, char close, bool record) {
     bool trailing = false;
-    if (out.capacity() == 0) out.reserve(8);
+    take_spare(out, spare_items, 8);
     do {
       item(out.emplace_back(), record);
     } while (!list_end(close, trailing));
@@ -1154,7 +1178,9 @@ class Parser {
       g.arrow = true;
       g.output = ds();
     }
-    return build_group(src_, g);
+    Type t = build_group(src_, g);
+    give_back(g.items, spare_items);
+    return t;
   }
 
   // While every field is a plain `name: T`, the fields go straight to make_plain_record
@@ -1173,7 +1199,7 @@ class Parser {
     bool trailing = false;
     if (peek() == ',') {
       trailing = items(general, '}', true);
-      return build_record(src_, general, trailing, at);
+      return finish_record(general, trailing, at);
     }
     for (;;) {
       skip();
@@ -1193,7 +1219,7 @@ class Parser {
         it.pos = pos(name_at);
         field_attrs(it);
         if (!list_end('}', trailing)) trailing = more_items(general, '}', true);
-        return build_record(src_, general, trailing, at);
+        return finish_record(general, trailing, at);
       }
       plain.names.push_back(name);
       plain.types.push_back(std::move(t));
@@ -1203,7 +1229,13 @@ class Parser {
     }
     to_items(plain, general);
     trailing = more_items(general, '}', true);
-    return build_record(src_, general, trailing, at);
+    return finish_record(general, trailing, at);
+  }
+
+  Type finish_record(std::vector<Item>& items, bool trailing, std::size_t at) {
+    Type t = build_record(src_, items, trailing, at);
+    give_back(items, spare_items);
+    return t;
   }
 
   // The plain fields read so far (names are views into the input).
@@ -1213,6 +1245,7 @@ class Parser {
   };
 
   static void to_items(Plain& plain, std::vector<Item>& items) {
+    take_spare(items, spare_items, plain.names.size() + 8);
     items.reserve(plain.names.size() + 8);
     for (std::size_t i = 0; i < plain.names.size(); ++i) {
       Item& it = items.emplace_back();
