@@ -51,3 +51,33 @@ TEST_CASE("types are shared safely across threads") {
   // Still one node per type after all that churn.
   for (std::size_t i = 0; i < texts.size(); ++i) CHECK(ndt::parse(texts[i]) == reference[i]);
 }
+
+TEST_CASE("types no thread holds are freed and rebuilt safely across threads") {
+  // More distinct types than the threads' caches and the rings of unused nodes keep, so
+  // that nodes go through the whole cycle — created, cached, evicted, parked, freed — while
+  // other threads revive the same types.
+  const int64_t distinct = 24000;
+  std::vector<ndt::Type> reference;  // every 97th type, kept alive throughout
+  for (int64_t n = 0; n < distinct; n += 97) reference.push_back(ndt::make_fixed_dim(n, ndt::int16));
+
+  const int nthreads = 4;
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < nthreads; ++k) {
+    threads.emplace_back([&, k] {
+      for (int round = 0; round < 2; ++round) {
+        for (int64_t i = 0; i < distinct; ++i) {
+          // Threads walk the types in different orders, so they meet on the same ones.
+          const int64_t n = (i * (2 * k + 1) + round * 5000) % distinct;
+          ndt::Type t = ndt::parse(fmt::format("{} * int16", n));
+          // 2-byte items laid out contiguously: a stride of 2 and a size of 2n bytes.
+          if (t.shape() != n || t.stride() != 2 || t.size() != 2 * n) ++mismatches;
+          if (t != ndt::make_fixed_dim(n, ndt::int16)) ++mismatches;
+          if (n % 97 == 0 && t != reference[static_cast<std::size_t>(n / 97)]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(mismatches.load() == 0);
+}
