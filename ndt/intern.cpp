@@ -4,6 +4,7 @@
 // releasing it again takes no lock); the ring bounds the memory kept. Primitive nodes are immortal singletons that are never counted.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <string>
 #include <vector>
 #include <cstring>
@@ -65,16 +66,18 @@ class NodeTable {
   };
   std::vector<Slot> slots_;  // a power of two in size, at most half full
   std::size_t mask_ = 0;
+  int shift_ = 64;  // 64 - log2(slots_.size())
   std::size_t count_ = 0;
 
   // Fibonacci hashing: the top bits of the product (the shard is chosen by low bits).
   std::size_t home(std::size_t hash) const {
-    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ULL) >> 40) & mask_;
+    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ULL) >> shift_);
   }
   void grow() {
     std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(std::max<std::size_t>(
                                                        16, 2 * slots_.size())));
     mask_ = slots_.size() - 1;
+    shift_ = 64 - std::countr_zero(slots_.size());
     for (const Slot& s : old) {
       if (!s.node) continue;
       std::size_t i = home(s.hash);

@@ -558,8 +558,8 @@ void check_offsets(const Source& src, std::span<const Dim> dims) {
 }  // namespace
 
 Type build_datashape(const Source& src, std::span<const Dim> dims, const Type& dtype) {
-  const detail::Node& element = *dtype.node();
-  const int64_t itemsize = element.flags & detail::kConcrete ? element.size : -1;
+  const detail::Node* element = dtype.node();
+  const int64_t itemsize = element && (element->flags & detail::kConcrete) ? element->size : -1;
   // The usual dims (no arguments, '!' or powers) need none of the checks below.
   bool plain = true;
   for (const Dim& d : dims)
