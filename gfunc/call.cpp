@@ -432,6 +432,19 @@ bool small_call(const Function& function, std::span<const BufferView> inputs, st
   return (contiguous ? res->kernel->contiguous : res->kernel->strided)(args, dims, steps, &ctx) == loop_ok;
 }
 
+// A reduction kernel called as a core-dim function, `(... * N * T) -> ... * T` over fixed
+// dims: its loop folds into the output's current value, so the call is a reduction over
+// the core axis (NumPy's axis=, else the last), which seeds the output first. (Over var
+// dims the core-dim path seeds each element itself.)
+std::optional<ReduceOptions> as_reduction(const Resolution& res, std::span<const BufferView> inputs,
+                                          const CallOptions& options) {
+  if (res.elementwise || !(res.kernel->flags & kernel_reduction) || inputs.size() != 1) return std::nullopt;
+  if (has_var(inputs) || inputs[0].ndim() < 1) return std::nullopt;  // the core path reports these
+  ReduceOptions ro;
+  ro.axes = std::vector<int>{options.axis ? *options.axis : -1};
+  return ro;
+}
+
 }  // namespace
 
 void call_into(const Function& function, std::span<const BufferView> inputs, std::span<const BufferView> outputs,
@@ -451,6 +464,10 @@ void call_into(const Function& function, std::span<const BufferView> inputs, std
       throw Error(ErrorCode::value, fmt::format("{}(): output {} is read-only", function.name(), j));
   }
   const Resolution& res = resolve(function, std::span(dtypes.data(), inputs.size()));
+  if (auto ro = as_reduction(res, inputs, options); ro && outputs.size() == 1) {
+    reduce_into(function, inputs[0], outputs[0], *ro, options);
+    return;
+  }
   if (!res.elementwise) {
     detail::call_core(function, res, inputs, outputs, options);
     return;
@@ -480,6 +497,11 @@ std::vector<Buffer> call(const Function& function, std::span<const BufferView> i
   const Resolution& res = resolve(function, std::span(dtypes.data(), inputs.size()));
   if (!options.allocate)
     throw Error(ErrorCode::invalid_argument, fmt::format("{}(): outputs need an allocator", function.name()));
+  if (auto ro = as_reduction(res, inputs, options)) {
+    std::vector<Buffer> outs;
+    outs.push_back(reduce(function, inputs[0], *ro, options));
+    return outs;
+  }
   if (!res.elementwise) return detail::call_core_alloc(function, res, inputs, options);
   if (has_var(inputs)) return detail::call_var_alloc(function, res, inputs, options);
   detail::Shape bshape;

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 
@@ -184,4 +186,41 @@ TEST_CASE("dispatch: boolean subtract and negative are refused, as in NumPy; boo
   CHECK(r[0].dtype == ndt::int8);
   CHECK(to_vector<int8_t>(r[0]) == std::vector<int8_t>{-4, -5});
   CHECK(to_vector<uint8_t>(call(fn("add"), bb, arena.options())[0]) == std::vector<uint8_t>{1, 0});  // logical or
+}
+
+TEST_CASE("reductions called as core-dim functions start from a seeded output, not from its memory") {
+  // call(min, x) is min over the last axis (or axis=); outputs come from an allocator that
+  // hands out garbage, so a result that read its output's old bytes would show.
+  std::vector<std::unique_ptr<char[]>> blocks;
+  CallOptions dirty;
+  dirty.allocate = [&](int64_t size, int64_t) -> void* {
+    blocks.push_back(std::make_unique<char[]>(static_cast<std::size_t>(size > 0 ? size : 1)));
+    std::memset(blocks.back().get(), 0x7f, static_cast<std::size_t>(size));
+    return blocks.back().get();
+  };
+  // x = [[1, 2, 3], [4, 5, 6]] (float64)
+  Array<double> x(ndt::float64, {2, 3}, {1, 2, 3, 4, 5, 6});
+  const BufferView in[] = {x.view()};
+  auto one = [&](const char* name, const CallOptions& o) {
+    auto out = call(fn(name), in, o);
+    REQUIRE(out.size() == 1);
+    return out[0];
+  };
+  CHECK(to_vector<double>(one("min", dirty)) == std::vector<double>{1, 4});
+  CHECK(to_vector<double>(one("max", dirty)) == std::vector<double>{3, 6});
+  CHECK(to_vector<double>(one("sum", dirty)) == std::vector<double>{6, 15});
+  CHECK(to_vector<double>(one("mean", dirty)) == std::vector<double>{2, 5});
+  CHECK(to_vector<double>(one("prod", dirty)) == std::vector<double>{6, 120});
+  CHECK(to_vector<int64_t>(one("argmax", dirty)) == std::vector<int64_t>{2, 2});
+  CallOptions axis0 = dirty;
+  axis0.axis = 0;
+  CHECK(to_vector<double>(one("min", axis0)) == std::vector<double>{1, 2, 3});
+  CHECK(to_vector<double>(one("mean", axis0)) == std::vector<double>{2.5, 3.5, 4.5});
+  // Into a caller's output holding old values.
+  Array<double> out(ndt::float64, {2}, {-100, -100});
+  const BufferView outs[] = {out.view()};
+  call_into(fn("max"), in, outs);
+  CHECK(out.values == std::vector<double>{3, 6});
+  call_into(fn("mean"), in, outs);
+  CHECK(out.values == std::vector<double>{2, 5});
 }
