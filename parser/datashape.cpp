@@ -917,7 +917,8 @@ class Parser {
     }
     if (dims.empty()) return dtype;
     Type t = build_datashape(src_, std::span<const Dim>(dims.data(), dims.size()), dtype);
-    for (Dim& d : dims) give_back(d.args.list, spare_arguments);
+    for (Dim& d : dims)
+      if (d.args.present) give_back(d.args.list, spare_arguments);
     return t;
   }
 
