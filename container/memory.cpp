@@ -25,13 +25,17 @@ void check_request(int64_t size, int64_t align) {
 }
 
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-// Large blocks are mapped directly, on a 2 MiB boundary and rounded up to 2 MiB, and ask
-// for transparent huge pages (as NumPy's large arrays do): the first touch of a fresh block
-// then faults once per 2 MiB page instead of once per 4 KiB, which is what a fresh result
-// of a large call mostly costs. A block from malloc's own mmap starts at an arbitrary
-// 4 KiB page, so its unaligned head and tail would still fault page by page. Mapped pages
-// come zeroed.
-constexpr int64_t kMapThreshold = int64_t{4} << 20;
+// Blocks of 4 MiB and more ask for transparent huge pages (as NumPy's large arrays do):
+// the first touch of fresh memory then faults once per 2 MiB page instead of once per
+// 4 KiB, which is what a fresh result of a large call mostly costs.
+// Up to 32 MiB, malloc serves them: once such a block has been freed, malloc keeps later
+// ones of that size in its heap, so a loop making temporaries reuses warm pages. Above
+// that (glibc's largest dynamic mmap threshold) malloc maps every block afresh, at an
+// arbitrary 4 KiB page whose unaligned head and tail would still fault page by page; such
+// blocks are mapped here instead, on a 2 MiB boundary and rounded up to 2 MiB. Mapped
+// pages come zeroed.
+constexpr int64_t kHugeThreshold = int64_t{4} << 20;
+constexpr int64_t kMapThreshold = int64_t{32} << 20;
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 void* map_block(std::size_t size) noexcept {
@@ -63,6 +67,13 @@ Memory::Block Memory::new_block(int64_t size, int64_t align) {
   std::size_t a = std::max<std::size_t>(static_cast<std::size_t>(align), kMinAlign);
   void* p = ::operator new(static_cast<std::size_t>(size > 0 ? size : 1), std::align_val_t(a), std::nothrow);
   if (p == nullptr) throw Error(ErrorCode::memory, fmt::format("out of memory allocating {} bytes", size));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (size >= kHugeThreshold) {
+    auto begin = (reinterpret_cast<std::uintptr_t>(p) + 4095) & ~std::uintptr_t{4095};
+    auto end = (reinterpret_cast<std::uintptr_t>(p) + static_cast<std::uintptr_t>(size)) & ~std::uintptr_t{4095};
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+#endif
   return {p, a, 0};
 }
 

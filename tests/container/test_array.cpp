@@ -88,25 +88,25 @@ TEST_CASE("array: construction") {
 }
 
 TEST_CASE("array: large blocks are mapped, aligned, zeroed and freed") {
-  // 6 MB and more: above the size where blocks are mapped on a huge-page boundary. A freed
+  // 40 MB: above the size where blocks are mapped on a huge-page boundary. A freed
   // large block written full of ones must not leak into the next zeros().
-  const auto big = ndt::parse("750001 * float64");
+  const auto big = ndt::parse("5000001 * float64");
   for (int round = 0; round < 3; ++round) {
     Array ones = Array::ones(big);
-    CHECK(ones(750000).as<double>() == 1.0);
+    CHECK(ones(5000000).as<double>() == 1.0);
     ones = Array();
     Array z = Array::zeros(big);
     CHECK(reinterpret_cast<std::uintptr_t>(z.data()) % 64 == 0);
     const auto* p = reinterpret_cast<const double*>(z.data());
     int64_t nonzero = 0;
-    for (int64_t i = 0; i < 750001; ++i) nonzero += p[i] != 0.0;
+    for (int64_t i = 0; i < 5000001; ++i) nonzero += p[i] != 0.0;
     CHECK(nonzero == 0);
     // A large extra block (a large gfunc result) comes from the same place.
-    char* extra = z.memory()->allocate_extra(int64_t{5} << 20, 4096);
+    char* extra = z.memory()->allocate_extra(int64_t{33} << 20, 4096);
     CHECK(reinterpret_cast<std::uintptr_t>(extra) % 4096 == 0);
-    std::memset(extra, 0xff, std::size_t{5} << 20);
+    std::memset(extra, 0xff, std::size_t{33} << 20);
     Array sum = z + 1.0;
-    CHECK(sum(750000).as<double>() == 1.0);
+    CHECK(sum(5000000).as<double>() == 1.0);
   }
 }
 
