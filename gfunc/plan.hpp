@@ -99,6 +99,22 @@ Buffer allocate_levels(const Function& f, const std::vector<Level>& levels, cons
 // Whether the dtype has a var dim at any depth of its leading dims.
 bool has_var_dim(const ndt::Type& dtype);
 
+// One level of a ragged walk (ragged.cpp, ragged_core.cpp), for operands whose elements at
+// this level start at ptrs[k]. The inputs (levels may be null: a missing level counts as 1)
+// broadcast to the extent it returns; an input of extent 1 gets step 0. Each output's level
+// (never null) gets its var element allocated (`allocate`) or checked against that extent,
+// or its fixed extent checked. Fills base and step; `path` (the index of the element being
+// walked) names it in errors.
+struct LevelStep {
+  const Function& f;
+  const CallOptions& options;
+  bool allocate;
+  std::span<const int64_t> path;
+  int d;  // the level, for messages
+};
+int64_t step_level(const LevelStep& s, std::span<const Level* const> inputs, std::span<const Level* const> outputs,
+                   char* const* ptrs, char** base, int64_t* step);
+
 // Elementwise functions over var dims (ragged.cpp).
 void call_var(const Function& function, const Resolution& res, std::span<const BufferView> inputs,
               std::span<const BufferView> outputs, const CallOptions& options);

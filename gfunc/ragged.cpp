@@ -85,66 +85,16 @@ struct Walk {
   void visit(int d, char* const* ptrs) {
     int nargs = static_cast<int>(ops.size());
     char* base[kMaxArgs];
-    int64_t extent[kMaxArgs];
     int64_t step[kMaxArgs];
-    int64_t n = 1;
-    // Inputs decide the extent.
-    for (int k = 0; k < nin; ++k) {
-      const Level* l = level(k, d);
-      if (!l) {
-        base[k] = ptrs[k];
-        extent[k] = 1;
-        step[k] = 0;
-      } else if (l->var) {
-        VarDescriptor v;
-        std::memcpy(&v, ptrs[k], sizeof v);
-        base[k] = v.data;
-        extent[k] = v.size;
-        step[k] = l->stride;
-      } else {
-        base[k] = ptrs[k];
-        extent[k] = l->shape;
-        step[k] = l->stride;
-      }
-      if (extent[k] != 1) {
-        if (n != 1 && extent[k] != n)
-          throw Error(ErrorCode::value,
-                      fmt::format("{}: dims of lengths {} and {} at index {} (level {}) cannot be broadcast together",
-                                  f.name(), n, extent[k], where(), d));
-        n = extent[k];
-      }
+    const Level* in_levels[kMaxArgs];
+    const Level* out_levels[kMaxArgs];
+    for (int k = 0; k < nargs; ++k) {
+      (k < nin ? in_levels[k] : out_levels[k - nin]) = level(k, d);
+      if (k >= nin && !level(k, d))
+        throw Error(ErrorCode::value, fmt::format("{}: output {} has too few dims", f.name(), k - nin));
     }
-    for (int k = 0; k < nin; ++k)
-      if (extent[k] == 1) step[k] = 0;
-    // Outputs: allocate ragged elements, or check the given ones.
-    for (int k = nin; k < nargs; ++k) {
-      const Level* l = level(k, d);
-      if (!l) throw Error(ErrorCode::value, fmt::format("{}: output {} has too few dims", f.name(), k - nin));
-      if (l->var) {
-        VarDescriptor v;
-        if (allocate_outputs) {
-          int64_t size = ndt::detail::checked_mul(n, l->stride, "ragged output");
-          v.data = static_cast<char*>(options.allocate(size, l->align));
-          if (!v.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
-          v.size = n;
-          std::memcpy(ptrs[k], &v, sizeof v);
-        } else {
-          std::memcpy(&v, ptrs[k], sizeof v);
-          if (v.size != n)
-            throw Error(ErrorCode::value, fmt::format("{}: output {} has a var element of length {} at index {}, "
-                                                      "the inputs give {}",
-                                                      f.name(), k - nin, v.size, where(), n));
-        }
-        base[k] = v.data;
-        step[k] = l->stride;
-      } else {
-        if (l->shape != n)
-          throw Error(ErrorCode::value, fmt::format("{}: output {} has a dim of {} at index {}, the inputs give {}",
-                                                    f.name(), k - nin, l->shape, where(), n));
-        base[k] = ptrs[k];
-        step[k] = l->stride;
-      }
-    }
+    const int64_t n = step_level({f, options, allocate_outputs, path, d}, std::span(in_levels, nin),
+                                 std::span(out_levels, nargs - nin), ptrs, base, step);
     if (d == nlevels - 1) {
       runner.run(base, step, n, 0);
       if (runner.failed()) {
@@ -236,6 +186,67 @@ std::vector<Buffer> call_var_alloc(const Function& f, const Resolution& res, std
   }
   run(w, res);
   return outs;
+}
+
+int64_t step_level(const LevelStep& s, std::span<const Level* const> inputs, std::span<const Level* const> outputs,
+                   char* const* ptrs, char** base, int64_t* step) {
+  const int nin = static_cast<int>(inputs.size());
+  const auto where = [&] { return fmt::format("[{}]", fmt::join(s.path, ", ")); };
+  int64_t extent[kMaxArgs];
+  int64_t n = 1;
+  for (int k = 0; k < nin; ++k) {
+    const Level* l = inputs[k];
+    base[k] = ptrs[k];
+    extent[k] = 1;
+    step[k] = 0;
+    if (l && l->var) {
+      VarDescriptor v;
+      std::memcpy(&v, ptrs[k], sizeof v);
+      base[k] = v.data;
+      extent[k] = v.size;
+      step[k] = l->stride;
+    } else if (l) {
+      extent[k] = l->shape;
+      step[k] = l->stride;
+    }
+    if (extent[k] != 1) {
+      if (n != 1 && extent[k] != n)
+        throw Error(ErrorCode::value,
+                    fmt::format("{}: dims of lengths {} and {} at index {} (level {}) cannot be broadcast together",
+                                s.f.name(), n, extent[k], where(), s.d));
+      n = extent[k];
+    }
+  }
+  for (int k = 0; k < nin; ++k)
+    if (extent[k] == 1) step[k] = 0;
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    const Level& l = *outputs[j];
+    const int k = nin + static_cast<int>(j);
+    base[k] = ptrs[k];
+    step[k] = l.stride;
+    if (!l.var) {
+      if (l.shape != n)
+        throw Error(ErrorCode::value, fmt::format("{}: output {} has a dim of {} at index {}, the inputs give {}",
+                                                  s.f.name(), j, l.shape, where(), n));
+      continue;
+    }
+    VarDescriptor v;
+    if (s.allocate) {
+      int64_t size = ndt::detail::checked_mul(n, l.stride, "ragged output");
+      v.data = static_cast<char*>(s.options.allocate(size, l.align));
+      if (!v.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", s.f.name()));
+      v.size = n;
+      std::memcpy(ptrs[k], &v, sizeof v);
+    } else {
+      std::memcpy(&v, ptrs[k], sizeof v);
+      if (v.size != n)
+        throw Error(ErrorCode::value, fmt::format("{}: output {} has a var element of length {} at index {}, the "
+                                                  "inputs give {}",
+                                                  s.f.name(), j, v.size, where(), n));
+    }
+    base[k] = v.data;
+  }
+  return n;
 }
 
 }  // namespace pluribus::gfunc::detail

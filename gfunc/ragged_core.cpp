@@ -245,59 +245,12 @@ void CoreWalk::visit(int d, char* const* ptrs) {
   int nargs = static_cast<int>(ops.size());
   char* base[kMaxArgs];
   int64_t step[kMaxArgs];
-  int64_t extent[kMaxArgs];
-  int64_t n = 1;
-  for (int k = 0; k < nin; ++k) {
-    const Level* l = outer_level(k, d);
-    base[k] = ptrs[k];
-    extent[k] = 1;
-    step[k] = 0;
-    if (l && l->var) {
-      VarDescriptor v;
-      std::memcpy(&v, ptrs[k], sizeof v);
-      base[k] = v.data;
-      extent[k] = v.size;
-      step[k] = l->stride;
-    } else if (l) {
-      extent[k] = l->shape;
-      step[k] = l->stride;
-    }
-    if (extent[k] != 1) {
-      if (n != 1 && extent[k] != n)
-        throw Error(ErrorCode::value,
-                    fmt::format("{}: dims of lengths {} and {} at index {} (level {}) cannot be broadcast together",
-                                f.name(), n, extent[k], where(), d));
-      n = extent[k];
-    }
-  }
-  for (int k = 0; k < nin; ++k)
-    if (extent[k] == 1) step[k] = 0;
-  for (int k = nin; k < nargs; ++k) {
-    const Level& l = ops[k].levels[d];  // outputs have exactly nouter looped levels
-    base[k] = ptrs[k];
-    step[k] = l.stride;
-    if (!l.var) {
-      if (l.shape != n)
-        throw Error(ErrorCode::value, fmt::format("{}: output {} has a dim of {} at index {}, the inputs give {}",
-                                                  f.name(), k - nin, l.shape, where(), n));
-      continue;
-    }
-    VarDescriptor v;
-    if (allocate_outputs) {
-      int64_t size = ndt::detail::checked_mul(n, l.stride, "ragged output");
-      v.data = static_cast<char*>(options.allocate(size, l.align));
-      if (!v.data && size) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
-      v.size = n;
-      std::memcpy(ptrs[k], &v, sizeof v);
-    } else {
-      std::memcpy(&v, ptrs[k], sizeof v);
-      if (v.size != n)
-        throw Error(ErrorCode::value, fmt::format("{}: output {} has a var element of length {} at index {}, the "
-                                                  "inputs give {}",
-                                                  f.name(), k - nin, v.size, where(), n));
-    }
-    base[k] = v.data;
-  }
+  const Level* in_levels[kMaxArgs];
+  const Level* out_levels[kMaxArgs];
+  for (int k = 0; k < nin; ++k) in_levels[k] = outer_level(k, d);
+  for (int k = nin; k < nargs; ++k) out_levels[k - nin] = &ops[k].levels[d];  // exactly nouter looped levels
+  const int64_t n = step_level({f, options, allocate_outputs, path, d}, std::span(in_levels, nin),
+                               std::span(out_levels, nargs - nin), ptrs, base, step);
   char* next[kMaxArgs];
   path.push_back(0);
   for (int64_t i = 0; i < n; ++i) {
