@@ -62,6 +62,16 @@ plb_status plb_array_from_dlpack(struct DLManagedTensor* tensor, plb_array** out
   return import_dlpack(tensor, out_array, err);
 }
 
+void plb_dlpack_delete(struct DLManagedTensor* tensor) {
+  if (tensor != nullptr && tensor->deleter != nullptr) tensor->deleter(tensor);
+}
+
+void plb_dlpack_versioned_delete(struct DLManagedTensorVersioned* tensor) {
+  if (tensor != nullptr && tensor->deleter != nullptr) tensor->deleter(tensor);
+}
+
+static_assert(PLB_DLPACK_CPU == kDLCPU);
+
 plb_status plb_array_to_arrow(const plb_array* array, struct ArrowSchema* out_schema,
                               struct ArrowArray* out_array, plb_error* err) {
   return guard(err, [&] {

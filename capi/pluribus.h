@@ -704,6 +704,12 @@ PLB_API plb_status plb_array_from_dlpack_versioned(struct DLManagedTensorVersion
                                                    plb_array** out_array, plb_error* err);
 PLB_API plb_status plb_array_from_dlpack(struct DLManagedTensor* tensor, plb_array** out_array,
                                          plb_error* err);
+/* Drops a tensor nobody consumed (a DLPack capsule's destructor does this): runs its deleter
+ * if it has one. NULL does nothing. A holder needs no dlpack.h to call these. */
+PLB_API void plb_dlpack_delete(struct DLManagedTensor* tensor);
+PLB_API void plb_dlpack_versioned_delete(struct DLManagedTensorVersioned* tensor);
+/* DLPack's device type of the CPU (kDLCPU), the only device of plb_array memory. */
+#define PLB_DLPACK_CPU 1
 /* The Arrow C Data Interface (the structs are declared by Arrow's abi.h). Export fills the
  * caller's structs (release them with their release callbacks). Import moves the caller's
  * structs (their release becomes NULL) on success only; the array keeps Arrow's buffers

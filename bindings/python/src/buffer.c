@@ -4,11 +4,6 @@
 
 #include "module.h"
 
-/* DLPack's ABI structs: container/dlpack.h is a plain C header of declarations (installed
- * beside pluribus.h), not a C++ header; the extension still calls only pluribus.h's
- * functions. */
-#include "container/dlpack.h"
-
 _Static_assert(sizeof(Py_ssize_t) == sizeof(int64_t),
                "Py_buffer shape/strides alias plb_buffer's int64_t arrays");
 
@@ -343,15 +338,13 @@ PyObject* plbpy_array_interface(ArrayObject* self, void* closure) {
 static void dlpack_capsule_destructor(PyObject* capsule) {
   /* A consumer renames the capsule ("used_dltensor"); an unconsumed tensor is ours. */
   if (PyCapsule_IsValid(capsule, "dltensor")) {
-    DLManagedTensor* tensor = PyCapsule_GetPointer(capsule, "dltensor");
-    if (tensor->deleter != NULL) tensor->deleter(tensor);
+    plb_dlpack_delete(PyCapsule_GetPointer(capsule, "dltensor"));
   }
 }
 
 static void dlpack_versioned_capsule_destructor(PyObject* capsule) {
   if (PyCapsule_IsValid(capsule, "dltensor_versioned")) {
-    DLManagedTensorVersioned* tensor = PyCapsule_GetPointer(capsule, "dltensor_versioned");
-    if (tensor->deleter != NULL) tensor->deleter(tensor);
+    plb_dlpack_versioned_delete(PyCapsule_GetPointer(capsule, "dltensor_versioned"));
   }
 }
 
@@ -386,7 +379,7 @@ PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_
   if (dl_device != Py_None) {
     int device_type = 0, device_id = 0;
     if (!PyArg_ParseTuple(dl_device, "ii", &device_type, &device_id)) return NULL;
-    if (device_type != kDLCPU || device_id != 0) {
+    if (device_type != PLB_DLPACK_CPU || device_id != 0) {
       PyErr_SetString(PyExc_BufferError, "__dlpack__: the array is on the CPU");
       return NULL;
     }
@@ -407,21 +400,21 @@ PyObject* plbpy_array_dlpack(ArrayObject* self, PyObject* const* args, Py_ssize_
     if (status != PLB_OK) return plbpy_raise(status, err);
     PyObject* capsule =
         PyCapsule_New(tensor, "dltensor_versioned", dlpack_versioned_capsule_destructor);
-    if (capsule == NULL) tensor->deleter(tensor);
+    if (capsule == NULL) plb_dlpack_versioned_delete(tensor);
     return capsule;
   }
   struct DLManagedTensor* tensor = NULL;
   status = plb_array_to_dlpack(self->array, &tensor, err);
   if (status != PLB_OK) return plbpy_raise(status, err);
   PyObject* capsule = PyCapsule_New(tensor, "dltensor", dlpack_capsule_destructor);
-  if (capsule == NULL) tensor->deleter(tensor);
+  if (capsule == NULL) plb_dlpack_delete(tensor);
   return capsule;
 }
 
 PyObject* plbpy_array_dlpack_device(ArrayObject* self, PyObject* unused) {
   (void)self;
   (void)unused;
-  return Py_BuildValue("(ii)", kDLCPU, 0);
+  return Py_BuildValue("(ii)", PLB_DLPACK_CPU, 0);
 }
 
 /* A capsule, or an exporter's __dlpack__() (asking for a versioned tensor first). */
