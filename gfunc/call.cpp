@@ -464,7 +464,7 @@ void call_into(const Function& function, std::span<const BufferView> inputs, std
       throw Error(ErrorCode::value, fmt::format("{}(): output {} is read-only", function.name(), j));
   }
   const Resolution& res = resolve(function, std::span(dtypes.data(), inputs.size()));
-  if (auto ro = as_reduction(res, inputs, options); ro && outputs.size() == 1) {
+  if (auto ro = as_reduction(res, inputs, options)) {  // one output: check_args
     reduce_into(function, inputs[0], outputs[0], *ro, options);
     return;
   }
