@@ -15,7 +15,7 @@
 
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
-#include "gfunc/kernels/math.hpp"
+#include "gfunc/simd.hpp"
 
 using namespace pluribus;
 using namespace pluribus::gfunc;
@@ -88,7 +88,7 @@ BENCHMARK(BM_exp_double_stride2)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
   registry();
-  benchmark::AddCustomContext("highway_target", kernels::math_target_name());
+  benchmark::AddCustomContext("highway_target", simd_target());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -21,6 +21,7 @@
 #include <hwy/highway.h>
 
 #include "gfunc/kernels/elementwise.hpp"
+#include "gfunc/simd.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace pluribus::gfunc::kernels {
@@ -214,7 +215,7 @@ HWY_EXPORT(FillArithmetic);
 
 SimdArithmeticLoops simd_arithmetic_loops() {
   SimdArithmeticLoops loops{};
-  HWY_DYNAMIC_DISPATCH(FillArithmetic)(&loops);
+  HWY_DISPATCH_TABLE(FillArithmetic)[simd_target_index()](&loops);
   return loops;
 }
 

@@ -13,6 +13,7 @@
 #include <hwy/highway.h>
 
 #include "gfunc/kernels/elementwise.hpp"
+#include "gfunc/simd.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace pluribus::gfunc::kernels {
@@ -174,7 +175,7 @@ HWY_EXPORT(FillComparison);
 
 SimdComparisonLoops simd_comparison_loops() {
   SimdComparisonLoops loops{};
-  HWY_DYNAMIC_DISPATCH(FillComparison)(&loops);
+  HWY_DISPATCH_TABLE(FillComparison)[simd_target_index()](&loops);
   return loops;
 }
 

@@ -35,6 +35,7 @@
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
 #include "gfunc/loop.hpp"
+#include "gfunc/simd.hpp"
 
 namespace pluribus::gfunc::kernels::linalg_detail {
 
@@ -483,9 +484,7 @@ HWY_EXPORT(LinalgLoops);
 void register_linalg(Registry& registry) {
   using namespace linalg_detail;
   // Resolve the target once; the registered loops are that target's functions.
-  hwy::ChosenTarget& chosen = hwy::GetChosenTarget();
-  if (!chosen.IsInitialized()) chosen.Update(hwy::SupportedTargets());
-  const LoopTable& simd = *HWY_DISPATCH_TABLE(LinalgLoops)[chosen.GetIndex()]();
+  const LoopTable& simd = *HWY_DISPATCH_TABLE(LinalgLoops)[simd_target_index()]();
 
   registry.add("inner", "(... * N * int32, ... * N * int32) -> ... * int32", &inner_generic<int32_t>);
   registry.add("inner", "(... * N * int64, ... * N * int64) -> ... * int64", &inner_generic<int64_t>);

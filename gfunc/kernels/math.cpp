@@ -30,7 +30,7 @@
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/bytes.hpp"
 #include "gfunc/kernels/families.hpp"
-#include "gfunc/kernels/math.hpp"
+#include "gfunc/simd.hpp"
 #include "gfunc/loop.hpp"
 
 // The SIMD functions, one per (function, float type); each target compiles them all.
@@ -192,28 +192,30 @@ struct SqrtOp : Exact {
     return hn::Sqrt(x);
   }
 };
+// The rounding functions keep the input's sign (ceil(-0.5) is -0.0, as IEEE says); Highway
+// 1.0.3's SSSE3 and SCALAR targets, which round without SSE4's roundps, return +0.0 there.
 struct FloorOp : Exact {
   template <class D>
   static HWY_INLINE V<D> Simd(D, V<D> x) {
-    return hn::Floor(x);
+    return hn::CopySign(hn::Floor(x), x);
   }
 };
 struct CeilOp : Exact {
   template <class D>
   static HWY_INLINE V<D> Simd(D, V<D> x) {
-    return hn::Ceil(x);
+    return hn::CopySign(hn::Ceil(x), x);
   }
 };
 struct TruncOp : Exact {
   template <class D>
   static HWY_INLINE V<D> Simd(D, V<D> x) {
-    return hn::Trunc(x);
+    return hn::CopySign(hn::Trunc(x), x);
   }
 };
 struct RintOp : Exact {  // round half to even, the default rounding mode
   template <class D>
   static HWY_INLINE V<D> Simd(D, V<D> x) {
-    return hn::Round(x);
+    return hn::CopySign(hn::Round(x), x);
   }
 };
 
@@ -620,16 +622,14 @@ PLURIBUS_MATH_SIMD_BINARY(PLURIBUS_MATH_EXPORT)
 
 namespace {
 
-// The dispatch table's entry for the best target this CPU runs, chosen once (what
+// The dispatch table's entry for the chosen target (simd.hpp), resolved once (what
 // HWY_DYNAMIC_DISPATCH does per call; Highway 1.0.3 has no HWY_DYNAMIC_POINTER).
 template <class F, size_t N>
 F resolve(F const (&table)[N]) {
   if constexpr (N == 1) {
     return table[0];
   } else {
-    hwy::ChosenTarget& chosen = hwy::GetChosenTarget();
-    if (!chosen.IsInitialized()) chosen.Update(hwy::SupportedTargets());
-    return table[chosen.GetIndex()];
+    return table[simd_target_index()];
   }
 }
 
@@ -802,14 +802,6 @@ void add_predicate(Registry& registry, const char* name) {
 }
 
 }  // namespace
-
-const char* math_target_name() noexcept {
-  hwy::ChosenTarget& chosen = hwy::GetChosenTarget();
-  if (!chosen.IsInitialized()) chosen.Update(hwy::SupportedTargets());
-  // The best target compiled here that this CPU supports: what resolve() indexes.
-  const int64_t targets = hwy::SupportedTargets() & HWY_TARGETS;
-  return targets ? hwy::TargetName(targets & -targets) : "SCALAR";
-}
 
 void register_math(Registry& registry) {
   // Resolved once per process; each registry's kernels point at these.

@@ -56,6 +56,7 @@ HWY_AFTER_NAMESPACE();
 #include "gfunc/define.hpp"
 #include "gfunc/kernels/bytes.hpp"
 #include "gfunc/kernels/families.hpp"
+#include "gfunc/simd.hpp"
 
 namespace pluribus::gfunc::kernels {
 
@@ -293,9 +294,8 @@ void add_ordered(Registry& r) {
 }  // namespace
 
 void register_reduction(Registry& r) {
-  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-  sum_f64 = HWY_DISPATCH_TABLE(SumF64)[hwy::GetChosenTarget().GetIndex()];
-  sum_f32 = HWY_DISPATCH_TABLE(SumF32)[hwy::GetChosenTarget().GetIndex()];
+  sum_f64 = HWY_DISPATCH_TABLE(SumF64)[simd_target_index()];
+  sum_f32 = HWY_DISPATCH_TABLE(SumF32)[simd_target_index()];
 
   add_accumulating<bool, int64_t>(r);
   add_accumulating<uint64_t, uint64_t>(r);

@@ -21,7 +21,7 @@
 
 #include "gfunc/kernel.hpp"
 #include "gfunc/kernels/families.hpp"
-#include "gfunc/kernels/math.hpp"
+#include "gfunc/simd.hpp"
 
 using namespace pluribus;
 using namespace pluribus::gfunc;
@@ -356,7 +356,7 @@ TEST_CASE("math: every function within 4 ULP of the reference, float32 and float
     CHECK_MESSAGE(s64.max_ulp <= kMaxUlp, "float64 " << s64.worst);
   }
   MESSAGE("max ULP error over ~" << r64.at("exp").count << " inputs per function (Highway target "
-                                 << std::string(kernels::math_target_name()) << "):\n"
+                                 << std::string(simd_target()) << "):\n"
                                  << table);
   std::string worst;
   for (const auto& [name, s64] : r64) {

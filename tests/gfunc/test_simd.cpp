@@ -1,0 +1,61 @@
+// The SIMD target choice: PLURIBUS_SIMD_TARGET caps it (ctest runs the gfunc tests again
+// under AVX2, SSSE3 and SCALAR, so every kernel family is checked on those targets too).
+#include <doctest/doctest.h>
+#include <hwy/targets.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "gfunc/call.hpp"
+#include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
+#include "helpers.hpp"
+
+using namespace pluribus;
+using namespace pluribus::gfunc;
+
+TEST_CASE("simd: the chosen target honours PLURIBUS_SIMD_TARGET") {
+  const std::string target = simd_target();
+  MESSAGE("SIMD target: " << target);
+  const char* cap = std::getenv("PLURIBUS_SIMD_TARGET");
+  if (cap == nullptr || *cap == '\0') {
+    CHECK(target != "");
+    return;
+  }
+  // Every target the cap names is one this CPU class runs, except AVX3 and AVX3_DL.
+  int64_t named = 0;
+  for (const int64_t t : {HWY_AVX3_DL, HWY_AVX3, HWY_AVX2, HWY_SSE4, HWY_SSSE3, HWY_SCALAR}) {
+    if (target == hwy::TargetName(t) || std::string(cap) == hwy::TargetName(t)) named |= t;
+  }
+  const bool cpu_runs_cap = (hwy::SupportedTargets() | HWY_SCALAR) & named;
+  if (cpu_runs_cap) CHECK(target == std::string(cap));
+}
+
+TEST_CASE("simd: kernels give the same answers whatever the target") {
+  // Values whose results every target rounds identically: exact operations and
+  // correctly rounded sqrt, plus signed zeros through the rounding functions.
+  const std::vector<double> x{-2.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 9.0, 1e300, -1e-300};
+  const int64_t n = static_cast<int64_t>(x.size());
+  auto run = [&](const char* name) {
+    testing::Array<double> in(ndt::float64, {n}, x), out(ndt::float64, {n}, std::vector<double>(x.size(), 7.0));
+    const BufferView ins[] = {in.view()}, outs[] = {out.view()};
+    call_into(builtins().get(name), ins, outs);
+    return out.values;
+  };
+  const auto ceil = run("ceil"), floor = run("floor"), rint = run("rint"), trunc = run("trunc");
+  const auto sqrt_ = run("sqrt"), neg = run("negative");
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    CAPTURE(x[i]);
+    CHECK(std::signbit(ceil[i]) == std::signbit(std::ceil(x[i])));
+    CHECK(ceil[i] == std::ceil(x[i]));
+    CHECK(std::signbit(floor[i]) == std::signbit(std::floor(x[i])));
+    CHECK(floor[i] == std::floor(x[i]));
+    CHECK(std::signbit(rint[i]) == std::signbit(std::nearbyint(x[i])));
+    CHECK(rint[i] == std::nearbyint(x[i]));
+    CHECK(std::signbit(trunc[i]) == std::signbit(std::trunc(x[i])));
+    CHECK(trunc[i] == std::trunc(x[i]));
+    CHECK(neg[i] == -x[i]);
+    if (x[i] >= 0) CHECK(sqrt_[i] == std::sqrt(x[i]));
+  }
+}
