@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "container/array.hpp"
+#include "gfunc/simd.hpp"
 
 namespace nd = pluribus::nd;
 namespace ndt = pluribus::ndt;
@@ -95,5 +96,9 @@ void BM_transpose_copy(benchmark::State& state) {
 BENCHMARK(BM_transpose_copy)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// The SIMD target the kernels ran on, in the report's context (compare_numpy.py prints it).
+const bool kTargetReported =
+    (benchmark::AddCustomContext("simd_target", pluribus::gfunc::simd_target()), true);
 
 BENCHMARK_MAIN();

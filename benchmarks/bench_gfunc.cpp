@@ -11,6 +11,7 @@
 
 #include "gfunc/call.hpp"
 #include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
 
 using namespace pluribus;
 using namespace pluribus::gfunc;
@@ -173,5 +174,8 @@ void BM_matmul_f64(benchmark::State& state) {
 BENCHMARK(BM_matmul_f64)->Args({512, 1})->UseRealTime();
 
 }  // namespace
+
+// The SIMD target the kernels ran on, in the report's context (compare_numpy.py prints it).
+const bool kTargetReported = (benchmark::AddCustomContext("simd_target", simd_target()), true);
 
 BENCHMARK_MAIN();

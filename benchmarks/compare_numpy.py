@@ -10,6 +10,11 @@ Google Benchmark repetitions; the two take turns for COMPARE_ROUNDS rounds (defa
 
 The nd::Array rows (copy, astype, transpose-copy of 3000 x 3000 float64; creating arrays
 and views) come from bench_array, which sits beside bench_gfunc unless given.
+
+COMPARE_ISA=AVX2 runs both sides on AVX2 on a CPU with AVX-512: NumPy with its AVX-512
+kernels disabled (NPY_DISABLE_CPU_FEATURES), Pluribus with PLURIBUS_SIMD_TARGET=AVX2. That
+is the machine class the issue's NumPy figures were measured on (NumPy's float64
+exp/log/sin have AVX-512 kernels only). Unset, each side runs its best target.
 """
 import json
 import os
@@ -17,7 +22,25 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+# NumPy 1.24's dispatch groups that use AVX-512 (numpy.core._multiarray_umath.__cpu_dispatch__).
+NUMPY_AVX512 = "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL"
+
+
+def cap_isa():
+    """Under COMPARE_ISA, re-runs this script with both sides capped (before NumPy loads)."""
+    isa = os.environ.get("COMPARE_ISA", "").upper()
+    if not isa or os.environ.get("PLURIBUS_SIMD_TARGET"):
+        return
+    if isa != "AVX2":
+        sys.exit(f"COMPARE_ISA={isa}: only AVX2 is supported")
+    env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=NUMPY_AVX512, PLURIBUS_SIMD_TARGET="AVX2")
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+cap_isa()
+
+import numpy as np  # noqa: E402 (imported after cap_isa chose NumPy's CPU features)
+from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__  # noqa: E402
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -95,13 +118,20 @@ def numpy_figures():
     return f
 
 
+def numpy_isa():
+    """The best dispatch group NumPy's kernels use here."""
+    enabled = [g for g in __cpu_dispatch__ if __cpu_features__.get(g)]
+    return enabled[-1] if enabled else "baseline"
+
+
 def pluribus_figures(binary, repetitions=5):
     """Best of `repetitions` runs of each benchmark (as numpy_ns takes NumPy's best)."""
     out = subprocess.run([binary, "--benchmark_format=json", "--benchmark_min_time=0.1",
                           f"--benchmark_repetitions={repetitions}"],
                          check=True, capture_output=True, text=True).stdout
-    res = {}
-    for b in json.loads(out)["benchmarks"]:
+    report = json.loads(out)
+    res = {"simd_target": report["context"].get("simd_target", "?")}
+    for b in report["benchmarks"]:
         if b.get("run_type", "iteration") != "iteration":
             continue  # mean/median/stddev rows
         name = b.get("run_name", b["name"])
@@ -121,6 +151,9 @@ def pluribus_figures(binary, repetitions=5):
 
 def best(into, figures):
     for k, v in figures.items():
+        if isinstance(v, str):
+            into[k] = v
+            continue
         if v is not None and (into.get(k) is None or v < into[k]):
             into[k] = v
         else:
@@ -174,6 +207,7 @@ def main():
         best(plf, pluribus_figures(binary))
         if os.path.exists(arrays):
             best(plf, pluribus_figures(arrays))
+    print(f"SIMD: NumPy {numpy_isa()}, Pluribus {plf.get('simd_target', '?')}")
     print(f"{'work':44} {'NumPy ns':>10} {'Pluribus ns':>12} {'ratio':>7} {'target':>7}")
     for label, nk, pk, target in ROWS:
         p = plf.get(pk)

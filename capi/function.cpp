@@ -9,6 +9,7 @@
 #include "boundary.hpp"
 #include "gfunc/cast.hpp"
 #include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
 
 namespace {
 
@@ -103,6 +104,8 @@ int64_t checked_index(int64_t index, std::size_t count, const char* what,
 }  // namespace
 
 extern "C" {
+
+const char* plb_simd_target(void) { return pluribus::gfunc::simd_target(); }
 
 plb_status plb_function_lookup(const char* name, const plb_function** out_function,
                                plb_error* err) {

@@ -440,6 +440,12 @@ typedef struct plb_reduce_options {
  * came from the caller's allocator and belong to the caller. */
 typedef struct plb_result plb_result;
 
+/* The SIMD target the built-in kernels run on in this process ("AVX3", "AVX2", "SSE4",
+ * ...): the best one this CPU runs, capped by the environment variable
+ * PLURIBUS_SIMD_TARGET when it names a target (AVX3_DL, AVX3, AVX2, SSE4, SSSE3 or
+ * SCALAR). Chosen once per process; a static string, never freed. */
+PLB_API const char* plb_simd_target(void);
+
 /* Finds a function by its NUL-terminated name; PLB_LOOKUP_ERROR when there is none.
  * *out_function is borrowed (never freed). */
 PLB_API plb_status plb_function_lookup(const char* name, const plb_function** out_function,

@@ -31,6 +31,12 @@ static void test_version(void) {
            PLURIBUS_VERSION_PATCH);
   CHECK(strcmp(plb_version(), expected) == 0);
   CHECK(plb_version_number() == PLURIBUS_VERSION_NUMBER);
+  const char* target = plb_simd_target();
+  const char* known[] = {"AVX3_DL", "AVX3", "AVX2", "SSE4", "SSSE3", "SCALAR"};
+  bool found = false;
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; ++i) found = found || strcmp(target, known[i]) == 0;
+  CHECK(found);
+  CHECK(plb_simd_target() == target); /* chosen once: the same static string */
 }
 
 static void test_status_and_error(void) {

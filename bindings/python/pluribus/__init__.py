@@ -21,13 +21,14 @@ from ._pluribus import (
     from_json,
     function,
     functions,
+    simd_target,
     type,
     zeros,
 )
 
 __all__ = [
     "Array", "Function", "ParseError", "array", "asarray", "empty", "from_dlpack",
-    "from_json", "function", "functions", "type", "zeros",
+    "from_json", "function", "functions", "simd_target", "type", "zeros",
 ]
 
 # Every registered function as pluribus.<name> (add, exp, sum, matmul, ...); names the

@@ -199,6 +199,12 @@ static PyObject* module_reconstruct(PyObject* module, PyObject* args) {
   return plbpy_array_wrap(array);
 }
 
+static PyObject* module_simd_target(PyObject* self, PyObject* unused) {
+  (void)self;
+  (void)unused;
+  return PyUnicode_FromString(plb_simd_target());
+}
+
 static PyMethodDef module_methods[] = {
     {"array", (PyCFunction)(void (*)(void))module_array, METH_VARARGS | METH_KEYWORDS,
      "array(obj, type=None)\n--\n\nA new array with a copy of obj: nested lists, tuples, dicts, "
@@ -216,6 +222,9 @@ static PyMethodDef module_methods[] = {
      "function(name)\n--\n\nThe registered function `name` (LookupError when none)."},
     {"functions", plbpy_function_list, METH_NOARGS,
      "functions()\n--\n\nEvery registered function, sorted by name."},
+    {"simd_target", module_simd_target, METH_NOARGS,
+     "simd_target()\n--\n\nThe SIMD target the kernels run on (\"AVX3\", \"AVX2\", ...), capped by "
+     "the environment variable PLURIBUS_SIMD_TARGET."},
     {"_reconstruct", module_reconstruct, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL}};
 

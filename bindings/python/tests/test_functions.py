@@ -21,6 +21,22 @@ def test_every_registered_function_is_exposed():
         assert exposed.signatures
 
 
+def test_simd_target_is_capped_by_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    assert pluribus.simd_target() in ("AVX3_DL", "AVX3", "AVX2", "SSE4", "SSSE3", "SCALAR")
+    code = ("import numpy as np, pluribus; x = np.array([-0.5, 0.5, 2.0]); "
+            "print(pluribus.simd_target(), pluribus.ceil(x).tolist(), pluribus.sqrt(x[2:]).tolist())")
+    for target in ("SCALAR", "SSSE3"):
+        env = dict(os.environ, PLURIBUS_SIMD_TARGET=target)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True).stdout.split(" ", 1)
+        assert out[0] == target
+        assert out[1].strip() == "[-0.0, 1.0, 2.0] [1.4142135623730951]"
+
+
 def test_unknown_function():
     with pytest.raises(AttributeError):
         pluribus.no_such_function
