@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
 #include "gfunc/kernels/families.hpp"
 
 namespace gfunc = pluribus::gfunc;
@@ -36,11 +37,9 @@ const gfunc::Registry& registry() {
 const gfunc::Registry& registry_avx2() {
   static gfunc::Registry* r = [] {
     static gfunc::Registry reg;
-    hwy::SetSupportedTargetsForTest(HWY_AVX2);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    gfunc::kernels::use_simd_target(HWY_AVX2);
     gfunc::kernels::register_linalg(reg);
-    hwy::SetSupportedTargetsForTest(0);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    gfunc::kernels::use_simd_target(0);
     return &reg;
   }();
   return *r;

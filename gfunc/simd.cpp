@@ -6,6 +6,7 @@
 #include <hwy/targets.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -37,41 +38,62 @@ bool same_name(std::string_view a, std::string_view b) {
   return true;
 }
 
-void apply_cap() {
+// The targets PLURIBUS_SIMD_TARGET rules out (none when it is unset or names no target).
+int64_t capped_out() {
   const char* value = std::getenv("PLURIBUS_SIMD_TARGET");
-  if (value == nullptr || *value == '\0') return;
+  if (value == nullptr || *value == '\0') return 0;
   for (const auto& [name, bit] : kCaps) {
-    if (same_name(value, name)) {
-      // Every target better than the named one has a lower bit.
-      hwy::DisableTargets(bit - 1);
-      return;
-    }
+    if (same_name(value, name)) return bit - 1;  // every better target has a lower bit
   }
   fmt::print(stderr,
              "pluribus: PLURIBUS_SIMD_TARGET={} names none of AVX3_DL, AVX3, AVX2, SSE4, SSSE3, SCALAR; "
              "the best supported target is used\n",
              value);
+  return 0;
 }
 
-hwy::ChosenTarget& chosen() {
+// The targets the kernels may use: Highway's supported targets under the cap, read once.
+// The dispatch index comes from a ChosenTarget of our own, not Highway's process-wide
+// one, which Highway 1.0.3's SupportedTargets() resets to every detected target.
+struct Choice {
+  int64_t targets = 0;             // capped supported targets
+  std::atomic<int64_t> current{0}; // the target in use: the best of `targets`, or a test's
+  hwy::ChosenTarget index;
+};
+
+Choice& choice() {
+  static Choice c;
   static std::once_flag once;
   std::call_once(once, [] {
-    apply_cap();
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    // Only this library's kernels are capped; Highway's process-wide choice is left alone.
+    c.targets = (hwy::SupportedTargets() & ~capped_out()) | HWY_SCALAR;
+    const int64_t compiled = c.targets & HWY_TARGETS;
+    c.current = compiled ? (compiled & -compiled) : HWY_SCALAR;
+    c.index.Update(c.targets);
   });
-  return hwy::GetChosenTarget();
+  return c;
 }
 
 }  // namespace
 
-const char* simd_target() noexcept {
-  chosen();
-  const int64_t targets = hwy::SupportedTargets() & HWY_TARGETS;
-  return targets ? hwy::TargetName(targets & -targets) : "SCALAR";
-}
+const char* simd_target() noexcept { return hwy::TargetName(choice().current.load()); }
 
 namespace kernels {
-std::size_t simd_target_index() noexcept { return chosen().GetIndex(); }
+
+std::size_t simd_target_index() noexcept { return choice().index.GetIndex(); }
+
+void use_simd_target(int64_t target) noexcept {
+  Choice& c = choice();
+  if (target == 0) {
+    const int64_t compiled = c.targets & HWY_TARGETS;
+    c.current = compiled ? (compiled & -compiled) : HWY_SCALAR;
+    c.index.Update(c.targets);
+  } else {
+    c.current = target;
+    c.index.Update(target);
+  }
+}
+
 }  // namespace kernels
 
 }  // namespace pluribus::gfunc

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "ndt/api.hpp"
 
@@ -17,6 +18,10 @@ PLURIBUS_API const char* simd_target() noexcept;
 namespace kernels {
 // The chosen target's index into a HWY_DISPATCH_TABLE.
 std::size_t simd_target_index() noexcept;
+// Makes kernel families registered from now on use `target` (one HWY_* target bit this
+// CPU runs) instead of the chosen one; 0 returns to the chosen one. For tests and
+// benchmarks that compare targets; registries built before keep their loops.
+void use_simd_target(int64_t target) noexcept;
 }  // namespace kernels
 
 }  // namespace pluribus::gfunc

@@ -2,6 +2,11 @@
 the ratio against the target of issue 5. Run with the build's package on the path:
 
     PYTHONPATH=build/bindings/python /usr/bin/python3 bindings/python/bench_numpy.py
+
+Each side runs its best SIMD level. To run both on AVX2 on a CPU with AVX-512 (the machine
+class of issue 5's NumPy figures; NumPy's float64 exp has an AVX-512 kernel only), set
+PLURIBUS_SIMD_TARGET=AVX2 and NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX
+AVX512_CLX AVX512_CNL AVX512_ICL"; the first line printed names both levels.
 """
 import os
 import sys
@@ -35,7 +40,14 @@ def report(label, numpy_seconds, pluribus_seconds, target, higher_is_better):
     return verdict == "ok"
 
 
+def numpy_isa():
+    from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    enabled = [g for g in __cpu_dispatch__ if __cpu_features__.get(g)]
+    return enabled[-1] if enabled else "baseline"
+
+
 def main():
+    print(f"SIMD: NumPy {numpy_isa()}, Pluribus {pluribus.simd_target()}")
     results = []
 
     # 1. The call overhead: one float64 element each.

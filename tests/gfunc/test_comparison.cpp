@@ -13,6 +13,7 @@
 #include <hwy/targets.h>
 
 #include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
 #include "gfunc/kernels/families.hpp"
 
 using namespace pluribus;
@@ -326,12 +327,10 @@ TEST_CASE("comparison: the SIMD loops of every Highway target this CPU runs") {
   // Registration picks the best target; pretend the CPU has only one at a time.
   for (int64_t target : {int64_t{HWY_AVX2}, int64_t{HWY_SSE4}, int64_t{HWY_SCALAR}}) {
     if (!(hwy::SupportedTargets() & target)) continue;
-    hwy::SetSupportedTargetsForTest(target);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    kernels::use_simd_target(target);
     Registry r;
     kernels::register_comparison(r);
-    hwy::SetSupportedTargetsForTest(0);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    kernels::use_simd_target(0);
     const std::string name = hwy::TargetName(target);
     INFO(name);
     check_simd_comparisons(r);

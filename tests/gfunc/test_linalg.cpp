@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gfunc/kernel.hpp"
+#include "gfunc/simd.hpp"
 #include "gfunc/kernels/families.hpp"
 
 using namespace pluribus;
@@ -402,8 +403,7 @@ TEST_CASE("linalg: special values propagate through float matmul and inner") {
 TEST_CASE("linalg: float kernels of every Highway target this CPU runs") {
   for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
     CAPTURE(hwy::TargetName(target));
-    hwy::SetSupportedTargetsForTest(target);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    kernels::use_simd_target(target);
     Registry r;
     kernels::register_linalg(r);  // resolves to `target`
     current_registry = &r;
@@ -413,6 +413,5 @@ TEST_CASE("linalg: float kernels of every Highway target this CPU runs") {
     inner_suite<double>(1000);
     current_registry = nullptr;
   }
-  hwy::SetSupportedTargetsForTest(0);
-  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+  kernels::use_simd_target(0);
 }

@@ -30,6 +30,17 @@ TEST_CASE("simd: the chosen target honours PLURIBUS_SIMD_TARGET") {
   }
   const bool cpu_runs_cap = (hwy::SupportedTargets() | HWY_SCALAR) & named;
   if (cpu_runs_cap) CHECK(target == std::string(cap));
+  // The kernels' dispatch index is that target's, and stays so whatever Highway's own
+  // process-wide choice does (its SupportedTargets() resets that choice).
+  hwy::ChosenTarget expected;
+  for (const int64_t t : {HWY_AVX3_DL, HWY_AVX3, HWY_AVX2, HWY_SSE4, HWY_SSSE3, HWY_SCALAR}) {
+    if (target == hwy::TargetName(t)) expected.Update(t);
+  }
+  REQUIRE(expected.IsInitialized());
+  CHECK(kernels::simd_target_index() == expected.GetIndex());
+  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+  CHECK(kernels::simd_target_index() == expected.GetIndex());
+  CHECK(std::string(simd_target()) == target);
 }
 
 TEST_CASE("simd: kernels give the same answers whatever the target") {
