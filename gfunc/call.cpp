@@ -442,6 +442,7 @@ std::optional<ReduceOptions> as_reduction(const Resolution& res, std::span<const
   if (has_var(inputs) || inputs[0].ndim() < 1) return std::nullopt;  // the core path reports these
   ReduceOptions ro;
   ro.axes = std::vector<int>{options.axis ? *options.axis : -1};
+  ro.skip_missing = options.skip_missing;
   return ro;
 }
 

@@ -34,12 +34,21 @@ struct CallOptions {
   // Functions with one core dim (cumsum, inner, ...): which dim of each operand is the
   // core dim, counted like NumPy's gufunc `axis=` (negative from the end). Default: last.
   std::optional<int> axis;
+  // One-core-dim functions of a ?T input (argmin, argmax, cumsum, ..., reductions called
+  // as core-dim functions): true skips missing elements; false makes any missing element
+  // of a row make its result (a scan: every later result) missing. See ReduceOptions.
+  bool skip_missing = true;
 };
 
 struct ReduceOptions {
   std::optional<std::vector<int>> axes;  // nullopt: every axis (NumPy's axis=None); negative from the end
   bool keepdims = false;                 // keep reduced dims with extent 1
   std::optional<double> initial;         // the starting value (NumPy's initial=)
+  // Inputs of ?T (Apache Arrow's skip_nulls, pandas' skipna): the result is ?R. true: missing
+  // elements are skipped and a result is missing only when its reduction set has no present
+  // element (`initial` counts as one; mean divides by the present count). false: a result is
+  // missing as soon as any element of its set is missing (or none is present).
+  bool skip_missing = true;
 };
 
 // Calls `function` on `inputs`, allocating the outputs with options.allocate.
@@ -51,6 +60,10 @@ PLURIBUS_API void call_into(const Function& function, std::span<const BufferView
                             std::span<const BufferView> outputs, const CallOptions& options = {});
 
 // Reductions (functions with kernel_reduction kernels: sum, prod, min, max, any, all, ...).
+// Over var dims any axes can be reduced: a fixed or var dim above a var dim folds the rows
+// below it elementwise (their var elements broadcast: equal lengths, or 1), and keepdims
+// leaves a fixed dim of extent 1 in place of each reduced dim. An output for a ?T input may
+// be ?R or R (a missing result in an R output is an error naming its index).
 PLURIBUS_API Buffer reduce(const Function& function, const BufferView& input, const ReduceOptions& reduce_options,
                            const CallOptions& options);
 PLURIBUS_API void reduce_into(const Function& function, const BufferView& input, const BufferView& output,

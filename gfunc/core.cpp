@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "gfunc/plan.hpp"
 #include "ndt/checked.hpp"
@@ -88,7 +89,8 @@ void prepare_inputs(const Function& f, const Resolution& res, std::span<const Bu
     BufferView b = inputs[i];
     if (options.axis && res.in_core[i].ndim() == 1) b = move_axis(f, b, *options.axis, p.moved.emplace_back());
     check_core_ndim(f, b, res.in_core[i], "input", static_cast<int>(i));
-    if (res.in_casts[i]) b = p.temps.copy(b, res.in_dtypes[i], options);  // cast once, contiguously
+    // Cast once, contiguously (a ?T row is cast once its present elements are gathered).
+    if (res.in_casts[i] && !res.propagates_missing) b = p.temps.copy(b, res.in_dtypes[i], options);
     p.inputs.push_back(b);
     p.core.bind(f, res.in_core[i], b.shape, "input", static_cast<int>(i), true);
   }
@@ -99,7 +101,7 @@ void prepare_inputs(const Function& f, const Resolution& res, std::span<const Bu
   p.loop_shape.assign(loop.dims, loop.dims + loop.ndim);
 }
 
-void run(const Function& f, const Resolution& res, Prepared& p, const CallOptions&) {
+void run(const Function& f, const Resolution& res, Prepared& p, const CallOptions& options) {
   int nin = static_cast<int>(p.inputs.size());
   int nargs = nin + static_cast<int>(p.outputs.size());
   Plan plan;
@@ -123,22 +125,32 @@ void run(const Function& f, const Resolution& res, Prepared& p, const CallOption
   for (int d = 0; d < plan.ndim - 1; ++d) outer *= plan.shape[d];
   std::vector<int64_t> idx(std::max(plan.ndim - 1, 0), 0);
   char* args[kMaxArgs];
+  std::optional<MissingRows> rows;  // a ?T input: row by row (one input, one core dim)
+  if (res.propagates_missing)
+    rows.emplace(f, res, p.inputs[0].dtype, p.outputs[0].dtype, options.skip_missing, std::nullopt);
   for (int64_t o = 0; o < outer; ++o) {
     for (int k = 0; k < nargs; ++k) {
       char* ptr = plan.data[k];
       for (int d = 0; d < plan.ndim - 1; ++d) ptr += idx[d] * plan.strides[k][d];
       args[k] = ptr;
     }
-    LoopContext ctx{res.kernel->data, -1};
-    int status = res.kernel->strided(args, dims.data(), steps.data(), &ctx);
-    if (status != loop_ok) {
-      int64_t at = failing_index(ctx, dims[0]);
-      if (status == loop_invalid && std::find(dims.begin() + 1, dims.end(), 0) != dims.end())
-        throw Error(ErrorCode::value, fmt::format("{}: attempt to get {} of an empty sequence (loop index {})",
-                                                  f.name(), f.name(), index_string(o * dims[0] + at, p.loop_shape)));
-      throw Error(ErrorCode::value,
-                  fmt::format("{}: the kernel failed (status {}) at loop index {}", f.name(), status,
-                              index_string(o * dims[0] + at, p.loop_shape)));
+    if (rows) {
+      const int64_t out_step = res.out_core[0].ndim() == 1 ? steps[nargs + 1] : 0;
+      for (int64_t i = 0; i < dims[0]; ++i)
+        rows->run(args[0] + i * steps[0], dims[1], steps[nargs], args[1] + i * steps[1], out_step,
+                  [&] { return index_string(o * dims[0] + i, p.loop_shape); });
+    } else {
+      LoopContext ctx{res.kernel->data, -1};
+      int status = res.kernel->strided(args, dims.data(), steps.data(), &ctx);
+      if (status != loop_ok) {
+        int64_t at = failing_index(ctx, dims[0]);
+        if (status == loop_invalid && std::find(dims.begin() + 1, dims.end(), 0) != dims.end())
+          throw Error(ErrorCode::value,
+                      fmt::format("{}: attempt to get {} of an empty sequence (loop index {})", f.name(), f.name(),
+                                  index_string(o * dims[0] + at, p.loop_shape)));
+        throw Error(ErrorCode::value, fmt::format("{}: the kernel failed (status {}) at loop index {}", f.name(),
+                                                  status, index_string(o * dims[0] + at, p.loop_shape)));
+      }
     }
     for (int d = plan.ndim - 2; d >= 0; --d) {
       if (++idx[d] < plan.shape[d]) break;
@@ -174,7 +186,8 @@ void call_core(const Function& f, const Resolution& res, std::span<const BufferV
     BufferView o = outputs[j];
     if (options.axis && res.out_core[j].ndim() == 1) o = move_axis(f, o, *options.axis, p.moved.emplace_back());
     check_core_ndim(f, o, res.out_core[j], "output", static_cast<int>(j));
-    if (o.dtype != res.out_dtypes[j])
+    // A ?T input's results may go to a U output while none is missing (MissingRows).
+    if (o.dtype != res.out_dtypes[j] && !(res.propagates_missing && o.dtype == res.out_dtypes[j].child()))
       throw Error(ErrorCode::type, fmt::format("{}: output {} must have dtype {}, not {}", f.name(), j,
                                                res.out_dtypes[j].str(), o.dtype.str()));
     p.core.bind(f, res.out_core[j], o.shape, "output", static_cast<int>(j), true);

@@ -84,6 +84,19 @@ bool try_kernel(const Kernel& k, std::span<const ndt::Type> dtypes, bool exact, 
   return true;
 }
 
+// A kernel of one input with one core dim, `(... * N * T) -> ... * U` or `-> ... * N * U`,
+// that folds its row (a reduction), finds a position in it (argmin) or scans it (N * U out):
+// over ?T the executor gathers each row's present elements for it (fold.cpp: MissingRows).
+bool rows_take_missing(const Kernel& k, const Resolution& r) {
+  if (r.in_core.size() != 1 || r.out_core.size() != 1 || r.in_core[0].ndim() != 1) return false;
+  const ndt::Type& in_dim = r.in_core[0];
+  const ndt::Type& out = r.out_core[0];
+  if (in_dim.kind() != ndt::Kind::SymbolicDim) return false;
+  if (out.ndim() == 0) return (k.flags & (kernel_reduction | kernel_position)) != 0;
+  return out.ndim() == 1 && out.kind() == ndt::Kind::SymbolicDim && out.name() == in_dim.name() &&
+         !(k.flags & (kernel_reduction | kernel_position));
+}
+
 }  // namespace
 
 const Resolution* Function::Cache::find(const ndt::detail::Node* const* nodes, int n) const noexcept {
@@ -160,7 +173,8 @@ const Resolution& resolve(const Function& function, std::span<const ndt::Type> d
   for (const Kernel& k : function.kernels())
     if (try_kernel(k, dtypes, false, r)) return *cache.insert(dtypes, std::move(r));
 
-  // Missing values: run a kernel of the values and propagate missingness by validity.
+  // Missing values: run a kernel of the values and propagate missingness by validity
+  // (elementwise kernels), or skip the missing elements of each row (see rows_take_missing).
   bool any_option = false;
   std::vector<ndt::Type> values(dtypes.begin(), dtypes.end());
   for (ndt::Type& t : values)
@@ -172,7 +186,7 @@ const Resolution& resolve(const Function& function, std::span<const ndt::Type> d
     for (bool exact : {true, false})
       for (const Kernel& k : function.kernels())
         if (try_kernel(k, values, exact, r)) {
-          if (!r.elementwise) break;  // core-dim kernels do not take missing values
+          if (!r.elementwise && !rows_take_missing(k, r)) break;  // other core-dim kernels do not
           r.propagates_missing = true;
           for (ndt::Type& t : r.out_dtypes) t = ndt::make_option(t);
           return *cache.insert(dtypes, std::move(r));

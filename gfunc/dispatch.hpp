@@ -28,7 +28,9 @@ struct Resolution {
   std::vector<ndt::Type> out_core;
   bool elementwise = true;  // no core dims anywhere
   // No kernel takes the ?T inputs as such: the kernel runs on their values, and each
-  // output is ?U, missing where any option input is missing (out_dtypes hold the ?U).
+  // output is ?U, missing where any option input is missing (out_dtypes hold the ?U). A
+  // one-core-dim kernel of one input (a reduction, argmin, a scan) sees each row's present
+  // elements instead; its results are missing as ReduceOptions::skip_missing says.
   bool propagates_missing = false;
   bool any_cast = false;  // some input is cast
 };

@@ -33,6 +33,10 @@ enum KernelFlags : uint32_t {
   kernel_no_inplace = 1u << 2,
   // A reduction whose results are then divided by the number of reduced elements (mean).
   kernel_divide_by_count = 1u << 3,
+  // (... * N * T) -> ... * int64: the result is a position along the core dim (argmin,
+  // argmax). Over ?T inputs the kernel sees the present elements only, and the position
+  // it finds is mapped back to the row.
+  kernel_position = 1u << 4,
 };
 
 struct Kernel {

@@ -121,6 +121,72 @@ void call_var(const Function& function, const Resolution& res, std::span<const B
 std::vector<Buffer> call_var_alloc(const Function& function, const Resolution& res,
                                    std::span<const BufferView> inputs, const CallOptions& options);
 
+// Folds runs of a reduction's input into one result element (fold.cpp). The input may be
+// ?T: its missing elements are skipped, the present ones gathered into a block first.
+struct Folder {
+  const Kernel* kernel = nullptr;  // the reduction's kernel, on dtype K
+  CastLoop cast;                   // the input's values -> K (empty: none)
+  int64_t value_size = 0;          // a ?T input: T's size (its validity byte follows); 0: plain
+  int64_t kernel_size = 0;         // K's size
+  int64_t out_size = 0;            // the result's size
+  bool seed_first = false;         // no identity nor initial: the first element seeds the result
+  // Folds n elements at `in` (byte stride `step`) into `out`. `seeded` tells whether `out`
+  // holds a value yet (read when seed_first); `count` grows by the elements folded.
+  int fold(const char* in, int64_t n, int64_t step, char* out, bool& seeded, int64_t& count) const;
+};
+// A folder for `input` (T or ?T) with the resolved kernel; seed_first when neither an
+// identity nor `initial` starts the result.
+Folder make_folder(const Function& function, const Resolution& res, const ndt::Type& input, bool seed_first);
+
+// Completes reduction results once folded (fold.cpp): mean's division by the count, and
+// for a ?T input whether the result is present (see ReduceOptions::skip_missing).
+struct Finish {
+  const Function* f = nullptr;
+  ndt::Type result;            // R
+  bool missing_input = false;  // the input is ?T
+  bool option_output = false;  // results are ?R (else R: a missing result is an error)
+  bool skip_missing = true;
+  bool has_initial = false;
+  bool divide = false;  // kernel_divide_by_count
+  // The result at `out` (R's value first, then ?R's validity byte). `count`: the elements
+  // folded into it, `total`: its set's size (present or not). `where` names it in errors.
+  void apply(char* out, bool seeded, int64_t count, int64_t total, const std::function<std::string()>& where) const;
+  // Whether a result is present (?T input).
+  bool present(bool seeded, int64_t count, int64_t total) const noexcept;
+};
+
+// One-core-dim functions of one ?T input (fold.cpp), row by row: reductions called as
+// core-dim functions, positions (kernel_position) and scans (`-> ... * N * U`). Each
+// row's present elements are gathered into a block for the kernel and the results go back
+// to the row: a position is mapped back, a scan's results go to the present elements'
+// places (missing ones stay missing). `output` is ?U or U (a missing result then throws).
+class MissingRows {
+ public:
+  MissingRows(const Function& function, const Resolution& res, const ndt::Type& input, const ndt::Type& output,
+              bool skip_missing, std::optional<double> initial);
+  // One row: n elements at `in` (stride `step`) into `out` (a scan: n results, stride out_step).
+  void run(const char* in, int64_t n, int64_t step, char* out, int64_t out_step,
+           const std::function<std::string()>& where);
+
+ private:
+  enum class Kind { reduce, position, scan };
+  const Function& f_;
+  const Resolution& res_;
+  Kind kind_;
+  int64_t value_size_;
+  ndt::Type result_;  // U
+  bool option_output_;
+  bool skip_;
+  std::optional<double> initial_;
+  Folder folder_;
+  Finish finish_;
+  std::vector<char> seed_;  // initial or the identity, as one U (empty: seed with the first)
+  std::vector<char> values_, cast_, results_;
+  std::vector<int64_t> positions_;
+  const char* gather(const char* in, int64_t n, int64_t step, int64_t& m, bool with_positions);
+  void write(char* out, const char* value, bool present, const std::function<std::string()>& where) const;
+};
+
 // Core-dimension functions whose operands have var dims (ragged_core.cpp). A var dim may
 // be an outer (looped) dim or the outermost core dim of an operand; each ragged element
 // binds the signature's dim variable on its own. `initial` seeds reductions (NumPy's
@@ -135,9 +201,15 @@ std::vector<Buffer> call_var_core_alloc(const Function& function, const Resoluti
 // NumPy's name of a reduction in its messages (min is minimum.reduce).
 std::string_view numpy_reduction_name(const Function& function);
 
-// Reductions of arrays with var dims (ragged_reduce.cpp): the innermost dim, or every dim.
+// Reductions of arrays with var dims (ragged_reduce.cpp): any axes, keepdims.
 Buffer reduce_var(const Function& function, const BufferView& input, const BufferView* output,
                   const ReduceOptions& reduce_options, const CallOptions& options);
+// The general case (ragged_reduce_walk.cpp): reduced dims above var dims fold the rows below
+// them elementwise. `reduced` marks the input's levels to reduce (not all of them); keepdims
+// is handled by the caller.
+Buffer reduce_var_walk(const Function& function, const Resolution& res, const BufferView& input,
+                       const BufferView* output, const std::vector<bool>& reduced, const ReduceOptions& reduce_options,
+                       const CallOptions& options);
 
 // Reductions (reduce.cpp): one element of a reduction's result, x /= count (mean), and
 // one element seeded with a double.

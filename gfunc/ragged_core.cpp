@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "gfunc/plan.hpp"
 #include "ndt/checked.hpp"
@@ -48,6 +49,7 @@ struct CoreWalk {
   std::vector<int64_t> sizes, dims, steps;
   std::vector<char> bound;
   std::vector<std::vector<char>> scratch;
+  std::optional<MissingRows> rows;  // a ?T input (one input, one core dim): row by row
 
   int outer_of(int k) const { return static_cast<int>(ops[k].levels.size() - core[k].size()); }
   // The looped level of operand k at aligned level d, or nullptr when it has none there.
@@ -195,7 +197,7 @@ void CoreWalk::run_element(char* const* ptrs) {
       extents[c] = v.size;
       base = v.data;
     }
-    if (input && res.in_casts[k]) base = cast_block(k, base, extents, strides, ncore);
+    if (input && res.in_casts[k] && !rows) base = cast_block(k, base, extents, strides, ncore);
     if (k == 0)
       for (int c = 0; c < ncore; ++c) count *= extents[c];
     args[k] = base;
@@ -205,6 +207,11 @@ void CoreWalk::run_element(char* const* ptrs) {
   dims.insert(dims.end(), sizes.begin(), sizes.end());
 
   char* out = args[nin];
+  if (rows) {
+    rows->run(args[0], count, steps[static_cast<std::size_t>(nargs)], out,
+              res.out_core[0].ndim() == 1 ? steps[static_cast<std::size_t>(nargs) + 1] : 0, [&] { return where(); });
+    return;
+  }
   if (reduction) {
     const ndt::Type& out_dtype = res.out_dtypes[0];
     if (initial) {
@@ -265,8 +272,6 @@ void CoreWalk::visit(int d, char* const* ptrs) {
 void prepare(CoreWalk& w, std::span<const BufferView> inputs) {
   const Function& f = w.f;
   const Resolution& res = w.res;
-  if (res.propagates_missing)
-    throw Error(ErrorCode::not_implemented, fmt::format("{}: missing values in core dims over var dims", f.name()));
   w.nin = static_cast<int>(inputs.size());
   for (int i = 0; i < w.nin; ++i) {
     w.add_operand(inputs[i], res.in_core[i], "input", i, true);
@@ -284,8 +289,9 @@ void prepare(CoreWalk& w, std::span<const BufferView> inputs) {
   }
   if (w.nouter > kMaxDims) throw Error(ErrorCode::not_implemented, fmt::format("{}: at most {} dims", f.name(), kMaxDims));
   w.scratch.resize(inputs.size());
+  // A ?T input is folded by MissingRows, which seeds its results itself.
   w.reduction = (res.kernel->flags & kernel_reduction) && w.nin == 1 && res.out_core.size() == 1 &&
-                res.out_core[0].ndim() == 0;
+                res.out_core[0].ndim() == 0 && !res.propagates_missing;
   if (w.reduction && !w.initial && !std::isnan(f.identity())) {
     w.identity.resize(static_cast<std::size_t>(res.out_dtypes[0].size()));
     store_double(f, f.identity(), res.out_dtypes[0], w.identity.data());
@@ -299,6 +305,9 @@ void prepare(CoreWalk& w, std::span<const BufferView> inputs) {
 }
 
 void run(CoreWalk& w) {
+  if (w.res.propagates_missing)
+    w.rows.emplace(w.f, w.res, w.ops[0].scalar, w.ops[static_cast<std::size_t>(w.nin)].scalar,
+                   w.options.skip_missing, w.initial);
   w.sizes.assign(w.variables.size(), 0);
   w.bound.assign(w.variables.size(), 0);
   std::vector<char*> ptrs;
@@ -322,7 +331,7 @@ void call_var_core(const Function& f, const Resolution& res, std::span<const Buf
     int i = static_cast<int>(j);
     w.add_operand(outputs[j], res.out_core[j], "output", i, true);
     const Operand& op = w.ops.back();
-    if (op.scalar != res.out_dtypes[j])
+    if (op.scalar != res.out_dtypes[j] && !(res.propagates_missing && op.scalar == res.out_dtypes[j].child()))
       throw Error(ErrorCode::type, fmt::format("{}: output {} must have dtype {}, not {}", f.name(), j,
                                                res.out_dtypes[j].str(), op.scalar.str()));
     int outer = w.outer_of(w.nin + i);

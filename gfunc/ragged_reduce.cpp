@@ -1,8 +1,10 @@
-// Reductions of arrays with var (ragged) dims. Two cases are supported: the innermost dim
-// alone (the reduction's core dim, through the ragged core-dimension path: one result per
-// ragged element, e.g. per-row sums of `N * var * float64`), and every dim at once (one
-// result folded over all elements). Reducing a dim that lies above a var dim would need
-// ragged elementwise accumulation and is refused.
+// Reductions of arrays with var (ragged) dims. The innermost dim alone is the reduction's
+// core dim (through the ragged core-dimension path: one result per ragged element, e.g.
+// per-row sums of `N * var * float64`); every dim at once folds all elements into one
+// result; any other choice of dims goes through the general walk (ragged_reduce_walk.cpp),
+// which folds the rows below a reduced dim elementwise. keepdims reduces without it and
+// then sees the result with a fixed dim of extent 1 in place of each reduced dim: a `1 * T`
+// element has T's bytes, so no data moves.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -14,15 +16,17 @@
 namespace pluribus::gfunc::detail {
 namespace {
 
+const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
+
 // Folds every element of an operand into one seeded result, level by level.
 struct FoldAll {
   const Function& f;
-  const Resolution& res;
   const std::vector<Level>& levels;
+  const Folder& folder;
   char* out;
   bool seeded;
-  int64_t count = 0;
-  std::vector<char> scratch{};
+  int64_t count = 0;  // elements folded (present ones, for ?T)
+  int64_t total = 0;  // elements visited
 
   void visit(int d, char* p) {
     const Level& l = levels[static_cast<std::size_t>(d)];
@@ -37,32 +41,130 @@ struct FoldAll {
       for (int64_t i = 0; i < n; ++i) visit(d + 1, p + i * l.stride);
       return;
     }
-    if (n == 0) return;
-    int64_t step = l.stride;
-    if (res.in_casts[0]) {  // cast the run into a contiguous block of the kernel's dtype
-      int64_t itemsize = res.in_dtypes[0].size();
-      scratch.resize(static_cast<std::size_t>(ndt::detail::checked_mul(n, itemsize, "reduction block")));
-      char* args[2] = {p, scratch.data()};
-      int64_t cast_steps[2] = {step, itemsize};
-      LoopContext ctx{res.in_casts[0].data, -1};
-      res.in_casts[0].loop(args, &n, cast_steps, &ctx);
-      p = scratch.data();
-      step = itemsize;
-    }
-    if (!seeded) {  // min, max: the first element (their in and out dtypes agree)
-      std::memcpy(out, p, static_cast<std::size_t>(res.out_dtypes[0].size()));
-      seeded = true;
-    }
-    char* args[2] = {p, out};
-    int64_t dims[2] = {1, n};
-    int64_t steps[3] = {0, 0, step};
-    LoopContext ctx{res.kernel->data, -1};
-    int status = res.kernel->strided(args, dims, steps, &ctx);
+    total += n;
+    int status = folder.fold(p, n, l.stride, out, seeded, count);
     if (status != loop_ok)
       throw Error(ErrorCode::value, fmt::format("{}: the reduction failed (status {})", f.name(), status));
-    count += n;
   }
 };
+
+// Every dim: a 0-d result.
+Buffer reduce_all(const Function& f, const Resolution& res, const Operand& op, const BufferView* output,
+                  const ReduceOptions& ro, const CallOptions& options) {
+  const ndt::Type& out_dtype = res.out_dtypes[0];
+  const ndt::Type& result = value_of(out_dtype);
+  const bool missing = res.propagates_missing;
+  Buffer buffer;
+  char* out;
+  bool option_output = missing;
+  if (output) {
+    if (output->ndim() != 0 || (output->dtype != out_dtype && !(missing && output->dtype == result)))
+      throw Error(ErrorCode::value, fmt::format("{}: the output must be a 0-d {}, not {}-d {}", f.name(),
+                                                out_dtype.str(), output->ndim(), output->dtype.str()));
+    out = output->data;
+    option_output = output->dtype.kind() == ndt::Kind::Option;
+  } else {
+    if (!options.allocate)
+      throw Error(ErrorCode::invalid_argument, fmt::format("{}: the output needs an allocator", f.name()));
+    buffer.dtype = out_dtype;
+    buffer.data = static_cast<char*>(options.allocate(out_dtype.size(), out_dtype.align()));
+    if (!buffer.data) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
+    out = buffer.data;
+  }
+  const bool seed_first = !ro.initial && std::isnan(f.identity());
+  Folder folder = make_folder(f, res, op.scalar, seed_first);
+  if (!seed_first) store_double(f, ro.initial ? *ro.initial : f.identity(), result, out);
+  FoldAll fold{f, op.levels, folder, out, !seed_first};
+  fold.visit(0, op.data);
+  if (!missing && !fold.seeded)
+    throw Error(ErrorCode::value, fmt::format("{}: zero-size array to reduction operation {} which has no identity",
+                                              f.name(), numpy_reduction_name(f)));
+  Finish finish{&f, result, missing, option_output, ro.skip_missing, ro.initial.has_value(),
+                (res.kernel->flags & kernel_divide_by_count) != 0};
+  finish.apply(out, fold.seeded, fold.count, fold.total, [] { return std::string("[]"); });
+  return buffer;
+}
+
+// The dtype of `t`'s levels (from level `first` down) with a `1 *` dim inserted before each
+// level marked in `ones` (ones[k]: before the k-th of these levels; ones has one more
+// entry, for the scalar).
+ndt::Type with_ones(const ndt::Type& t, const std::vector<int>& ones, std::size_t k) {
+  ndt::Type inner;
+  if (!t.is_dim()) inner = t;
+  else if (t.kind() == ndt::Kind::VarDim) inner = ndt::make_var_dim(with_ones(t.child(), ones, k + 1));
+  else inner = ndt::make_fixed_dim(t.shape(), with_ones(t.child(), ones, k + 1), t.stride());
+  for (int i = 0; i < ones[k]; ++i) inner = ndt::make_fixed_dim(1, inner);
+  return inner;
+}
+
+// keepdims: the result of the reduction without keepdims, seen with a dim of extent 1 in
+// place of each reduced dim. Reduced dims before the first var dim of the result stay in
+// the arrmeta; the others become `1 *` dims in the dtype.
+Buffer insert_ones(Buffer r, const std::vector<bool>& reduced) {
+  // ones[k]: how many reduced dims come right before the result's k-th level (the last
+  // entry: after every level).
+  std::vector<int> ones(1, 0);
+  for (bool red : reduced) {
+    if (red) ++ones.back();
+    else ones.push_back(0);
+  }
+  Buffer out;
+  out.data = r.data;
+  const std::size_t arrmeta = r.shape.size();
+  std::size_t k = 0;
+  for (; k < arrmeta; ++k) {
+    for (int i = 0; i < ones[k]; ++i) {
+      out.shape.push_back(1);
+      out.strides.push_back(0);
+    }
+    out.shape.push_back(r.shape[k]);
+    out.strides.push_back(r.strides[k]);
+  }
+  // Ones right after the arrmeta stay in it (a dtype does not begin with a fixed dim).
+  for (int i = 0; i < ones[k]; ++i) {
+    out.shape.push_back(1);
+    out.strides.push_back(0);
+  }
+  std::vector<int> rest(ones.begin() + static_cast<std::ptrdiff_t>(k), ones.end());
+  rest[0] = 0;
+  out.dtype = with_ones(r.dtype, rest, 0);
+  return out;
+}
+
+// keepdims with a caller's output: the output without its extent-1 reduced dims.
+struct Stripped {
+  std::vector<int64_t> shape, strides;
+  BufferView view;
+};
+
+ndt::Type strip_ones(const Function& f, const ndt::Type& t, const std::vector<bool>& reduced, std::size_t d) {
+  if (d == reduced.size() || !t.is_dim()) return t;
+  if (reduced[d]) {
+    if (t.kind() != ndt::Kind::FixedDim || t.shape() != 1)
+      throw Error(ErrorCode::value, fmt::format("{}: with keepdims, the output's dim {} must be 1, not {}", f.name(),
+                                                d, t.str()));
+    return strip_ones(f, t.child(), reduced, d + 1);
+  }
+  ndt::Type child = strip_ones(f, t.child(), reduced, d + 1);
+  return t.kind() == ndt::Kind::VarDim ? ndt::make_var_dim(child) : ndt::make_fixed_dim(t.shape(), child, t.stride());
+}
+
+void strip_output(const Function& f, const BufferView& output, const std::vector<bool>& reduced, Stripped& s) {
+  std::size_t ndim = output.shape.size();
+  if (ndim > reduced.size())
+    throw Error(ErrorCode::value, fmt::format("{}: with keepdims, the output has {} dims, the input {}", f.name(), ndim,
+                                              reduced.size()));
+  for (std::size_t d = 0; d < ndim; ++d) {
+    if (!reduced[d]) {
+      s.shape.push_back(output.shape[d]);
+      s.strides.push_back(output.strides[d]);
+    } else if (output.shape[d] != 1) {
+      throw Error(ErrorCode::value, fmt::format("{}: with keepdims, the output's dim {} must be 1, not {}", f.name(), d,
+                                                output.shape[d]));
+    }
+  }
+  s.view = {output.data, strip_ones(f, output.dtype, reduced, ndim), s.shape, s.strides, output.readonly};
+}
 
 }  // namespace
 
@@ -85,16 +187,26 @@ Buffer reduce_var(const Function& f, const BufferView& input, const BufferView* 
     reduced[static_cast<std::size_t>(d)] = true;
     ++count;
   }
-  std::string type = input.ndim() ? fmt::format("{} * {}", fmt::join(input.shape, " * "), input.dtype.str())
-                                  : input.dtype.str();
-  if (ro.keepdims)
-    throw Error(ErrorCode::not_implemented,
-                fmt::format("{}: keepdims=true over an array with var dims ({}) is not supported", f.name(), type));
 
+  if (ro.keepdims) {
+    ReduceOptions flat = ro;
+    flat.keepdims = false;
+    flat.axes.emplace();
+    for (int d = 0; d < nlevels; ++d)
+      if (reduced[static_cast<std::size_t>(d)]) flat.axes->push_back(d);
+    if (output) {
+      Stripped s;
+      strip_output(f, *output, reduced, s);
+      reduce_var(f, input, &s.view, flat, options);
+      return {};
+    }
+    return insert_ones(reduce_var(f, input, nullptr, flat, options), reduced);
+  }
   if (count == 1 && reduced.back()) {
     // The innermost dim is the reduction's core dim: one result per element above it.
     CallOptions core_options = options;
     core_options.axis.reset();
+    core_options.skip_missing = ro.skip_missing;
     if (output) {
       call_var_core(f, res, std::span(&input, 1), std::span(output, 1), core_options, ro.initial);
       return {};
@@ -103,45 +215,8 @@ Buffer reduce_var(const Function& f, const BufferView& input, const BufferView* 
       throw Error(ErrorCode::invalid_argument, fmt::format("{}: the output needs an allocator", f.name()));
     return std::move(call_var_core_alloc(f, res, std::span(&input, 1), core_options, ro.initial)[0]);
   }
-  if (count != nlevels) {
-    int first = 0;
-    while (!reduced[static_cast<std::size_t>(first)]) ++first;
-    throw Error(ErrorCode::not_implemented,
-                fmt::format("{}: reducing axis {} of {} is not supported: over var dims only the innermost dim "
-                            "or every dim can be reduced",
-                            f.name(), first, type));
-  }
-
-  // Every dim: a 0-d result.
-  const ndt::Type& out_dtype = res.out_dtypes[0];
-  Buffer result;
-  char* out;
-  if (output) {
-    if (output->ndim() != 0 || output->dtype != out_dtype)
-      throw Error(ErrorCode::value, fmt::format("{}: the output must be a 0-d {}, not {}-d {}", f.name(),
-                                                out_dtype.str(), output->ndim(), output->dtype.str()));
-    out = output->data;
-  } else {
-    if (!options.allocate)
-      throw Error(ErrorCode::invalid_argument, fmt::format("{}: the output needs an allocator", f.name()));
-    result.dtype = out_dtype;
-    result.data = static_cast<char*>(options.allocate(out_dtype.size(), out_dtype.align()));
-    if (!result.data) throw Error(ErrorCode::memory, fmt::format("{}: the allocator failed", f.name()));
-    out = result.data;
-  }
-  bool seeded = ro.initial || !std::isnan(f.identity());
-  if (seeded) store_double(f, ro.initial ? *ro.initial : f.identity(), out_dtype, out);
-  else if (res.in_dtypes[0] != out_dtype)
-    throw Error(ErrorCode::not_implemented,
-                fmt::format("{}: a reduction without identity from {} to {}", f.name(), res.in_dtypes[0].str(),
-                            out_dtype.str()));
-  FoldAll fold{f, res, op.levels, out, seeded};
-  fold.visit(0, op.data);
-  if (!fold.seeded)
-    throw Error(ErrorCode::value, fmt::format("{}: zero-size array to reduction operation {} which has no identity",
-                                              f.name(), numpy_reduction_name(f)));
-  if (res.kernel->flags & kernel_divide_by_count) divide_element(f, out_dtype, out, static_cast<double>(fold.count));
-  return result;
+  if (count == nlevels) return reduce_all(f, res, op, output, ro, options);
+  return reduce_var_walk(f, res, input, output, reduced, ro, options);
 }
 
 }  // namespace pluribus::gfunc::detail

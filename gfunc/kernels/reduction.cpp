@@ -287,8 +287,8 @@ void add_ordered(Registry& r) {
   r.add("max", reduce_sig(t, t), minmax_loop<T, true>, nullptr, nullptr, kernel_reduction);
   r.add("any", reduce_sig(t, "bool"), anyall_loop<T, false>, nullptr, nullptr, kernel_reduction);
   r.add("all", reduce_sig(t, "bool"), anyall_loop<T, true>, nullptr, nullptr, kernel_reduction);
-  r.add("argmin", reduce_sig(t, "int64"), arg_loop<T, false>);
-  r.add("argmax", reduce_sig(t, "int64"), arg_loop<T, true>);
+  r.add("argmin", reduce_sig(t, "int64"), arg_loop<T, false>, nullptr, nullptr, kernel_position);
+  r.add("argmax", reduce_sig(t, "int64"), arg_loop<T, true>, nullptr, nullptr, kernel_position);
 }
 
 }  // namespace
