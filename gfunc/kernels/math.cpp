@@ -223,10 +223,31 @@ struct Checked {
   static constexpr bool kChecked = true;
 };
 
+// e^x where the result is normal (ExpOp's fast range): x = n ln2 + r, n = rint(x / ln2)
+// read from the low bits of x / ln2 + 1.5 * 2^p (p = mantissa bits), r in two parts with
+// |r| <= ln2/2; e^r by Highway's polynomial; 2^n joins with one integer add to the exponent
+// field. Highway's Exp converts n to int32 and back and scales by two multiplies.
+template <class D>
+HWY_INLINE V<D> ExpNormal(D d, V<D> x) {
+  using T = hn::TFromD<D>;
+  const hn::RebindToSigned<D> di;
+  constexpr int kMantissa = sizeof(T) == 4 ? 23 : 52;
+  const V<D> shifter = Const(d, By<T>(0x1.8p23, 0x1.8p52));
+  const V<D> t = hn::MulAdd(x, Const(d, 1.442695040888963407359924681), shifter);
+  const V<D> n = hn::Sub(t, shifter);
+  // -ln2 = part0 + part1, part0 with trailing zeros (Highway's split)
+  V<D> r = hn::MulAdd(n, Const(d, By<T>(-0.693145751953125, -0.6931471805596629565116018)), x);
+  r = hn::MulAdd(n, Const(d, By<T>(-1.428606765330187045e-6, -0.28235290563031577122588448175e-12)), r);
+  hn::impl::ExpImpl<T> impl;
+  const V<D> p = hn::Add(impl.ExpPoly(d, r), Const(d, 1.0));  // e^r in [0.70, 1.42]
+  // t's bits are those of 1.5 * 2^p plus n: shifted by p, only n << p remains.
+  return hn::BitCast(d, hn::Add(hn::BitCast(di, p), hn::ShiftLeft<kMantissa>(hn::BitCast(di, t))));
+}
+
 struct ExpOp : Checked {
   template <class D>
   static HWY_INLINE V<D> Simd(D d, V<D> x) {
-    return hn::Exp(d, x);
+    return ExpNormal(d, x);
   }
   template <class D>  // normal, finite results
   static HWY_INLINE M<D> Ok(D d, V<D> x) {
