@@ -48,6 +48,8 @@ nd::CallOptions call_options(const plb_array_call_options* options) {
       out.out.push_back(options->out[i]->array);
     }
   }
+  if (holds(size, offsetof(plb_array_call_options, propagate_missing), sizeof options->propagate_missing))
+    out.skip_missing = !options->propagate_missing;
   return out;
 }
 
@@ -57,6 +59,7 @@ nd::ReduceOptions reduce_options(const plb_reduce_options* options) {
   out.axes = std::move(from_c.axes);
   out.keepdims = from_c.keepdims;
   out.initial = from_c.initial;
+  out.skip_missing = from_c.skip_missing;
   return out;
 }
 

@@ -108,6 +108,8 @@ gfunc::CallOptions call_options(const plb_call_options* options) {
     out.allocate = [allocate = options->allocate, user = options->allocate_user](
                        int64_t size_bytes, int64_t align) { return allocate(user, size_bytes, align); };
   }
+  if (holds(size, offsetof(plb_call_options, propagate_missing), sizeof options->propagate_missing))
+    out.skip_missing = !options->propagate_missing;
   return out;
 }
 

@@ -36,14 +36,15 @@ static_assert(static_cast<int>(PLB_KERNEL_REDUCTION) == static_cast<int>(gfunc::
 static_assert(static_cast<int>(PLB_KERNEL_SERIAL) == static_cast<int>(gfunc::kernel_serial));
 static_assert(static_cast<int>(PLB_KERNEL_NO_INPLACE) == static_cast<int>(gfunc::kernel_no_inplace));
 static_assert(static_cast<int>(PLB_KERNEL_DIVIDE_BY_COUNT) == static_cast<int>(gfunc::kernel_divide_by_count));
+static_assert(static_cast<int>(PLB_KERNEL_POSITION) == static_cast<int>(gfunc::kernel_position));
 static_assert(static_cast<int>(PLB_CAST_NOCHECK) == static_cast<int>(gfunc::cast_nocheck));
 static_assert(static_cast<int>(PLB_CAST_OVERFLOW) == static_cast<int>(gfunc::cast_overflow));
 static_assert(static_cast<int>(PLB_CAST_FRACTIONAL) == static_cast<int>(gfunc::cast_fractional));
 static_assert(static_cast<int>(PLB_CAST_INEXACT) == static_cast<int>(gfunc::cast_inexact));
 static_assert(static_cast<int>(PLB_CAST_ALL) == static_cast<int>(gfunc::cast_all));
 
-constexpr uint32_t kKnownKernelFlags = PLB_KERNEL_REDUCTION | PLB_KERNEL_SERIAL |
-                                       PLB_KERNEL_NO_INPLACE | PLB_KERNEL_DIVIDE_BY_COUNT;
+constexpr uint32_t kKnownKernelFlags = PLB_KERNEL_REDUCTION | PLB_KERNEL_SERIAL | PLB_KERNEL_NO_INPLACE |
+                                       PLB_KERNEL_DIVIDE_BY_COUNT | PLB_KERNEL_POSITION;
 
 const gfunc::Function& function_of(const plb_function* function) {
   require(function, "function");

@@ -31,6 +31,9 @@ gfunc::ReduceOptions read_reduce_options(const plb_reduce_options* options) {
   if (holds(size, offsetof(plb_reduce_options, keepdims), sizeof options->keepdims)) out.keepdims = options->keepdims;
   if (holds(size, offsetof(plb_reduce_options, initial), sizeof options->initial) && options->has_initial)
     out.initial = options->initial;
+  // Read only when the caller's struct has it: older callers get the default (skip).
+  if (holds(size, offsetof(plb_reduce_options, propagate_missing), sizeof options->propagate_missing))
+    out.skip_missing = !options->propagate_missing;
   return out;
 }
 

@@ -368,7 +368,11 @@ enum {
   /* Outputs may not alias inputs, even exactly: overlapping inputs are copied first. */
   PLB_KERNEL_NO_INPLACE = 4u,
   /* A reduction whose results are then divided by the number of reduced elements. */
-  PLB_KERNEL_DIVIDE_BY_COUNT = 8u
+  PLB_KERNEL_DIVIDE_BY_COUNT = 8u,
+  /* (... * N * T) -> ... * int64: the result is a position along the core dim (argmin).
+   * Over ?T inputs the loop sees each row's present elements and the position it finds
+   * is mapped back to the row. */
+  PLB_KERNEL_POSITION = 16u
 };
 
 /* Checks of plb_assign (bitwise or; equal to pluribus::gfunc::CastChecks). A failed check
@@ -416,9 +420,13 @@ typedef struct plb_call_options {
   /* Needed when the library allocates results (the *_alloc functions, ragged results). */
   plb_allocate_fn allocate;
   void* allocate_user; /* passed to allocate as `user` */
+  /* One-core-dim functions of a ?T input (argmin, argmax, cumsum, ...): false (the
+   * default) skips missing elements; true makes a row's result (a scan's every later
+   * result) missing as soon as one of its elements is missing. */
+  bool propagate_missing;
 } plb_call_options;
 
-#define PLB_CALL_OPTIONS_INIT {sizeof(plb_call_options), 0, false, 0, NULL, NULL}
+#define PLB_CALL_OPTIONS_INIT {sizeof(plb_call_options), 0, false, 0, NULL, NULL, false}
 
 /* Options of a reduction, versioned like plb_call_options. NULL means: every axis, no
  * keepdims, no initial value. */
@@ -431,9 +439,15 @@ typedef struct plb_reduce_options {
   bool keepdims;    /* keep reduced dims with extent 1 */
   bool has_initial; /* start from `initial` instead of the identity (NumPy's initial=) */
   double initial;
+  /* A ?T input gives ?R results. false (the default, Apache Arrow's skip_nulls and
+   * pandas' skipna=True): missing elements are skipped, and a result is missing only when
+   * none of its elements is present (`initial` counts as present; mean divides by the
+   * present count). true: a result is missing as soon as one of its elements is. (Named
+   * so that zero is the default: a zero-filled struct of any version asks for nothing new.) */
+  bool propagate_missing;
 } plb_reduce_options;
 
-#define PLB_REDUCE_OPTIONS_INIT {sizeof(plb_reduce_options), 0, NULL, false, false, 0.0}
+#define PLB_REDUCE_OPTIONS_INIT {sizeof(plb_reduce_options), 0, NULL, false, false, 0.0, false}
 
 /* The results of a call that allocated its outputs. The caller releases it with
  * plb_result_release, which frees the descriptions but not the data: the data blocks
@@ -493,7 +507,10 @@ PLB_API plb_status plb_function_call_alloc(const plb_function* function, int64_t
 
 /* Reduces `input` with a reduction (sum, prod, min, max, any, all, mean, ...) over the
  * axes of `reduce_options` (NULL: every axis) into the caller's `output`, whose shape
- * must be the input's without the reduced axes (with extent 1 under keepdims).
+ * must be the input's without the reduced axes (with extent 1 under keepdims). Over var
+ * dims any axes reduce: the rows below a reduced dim fold elementwise (their lengths
+ * equal, or 1). A ?T input's output is ?R, or R (PLB_VALUE_ERROR naming the index of a
+ * missing result).
  * An axis out of range gives PLB_INDEX_ERROR; a function that is not a reduction
  * PLB_TYPE_ERROR. */
 PLB_API plb_status plb_function_reduce(const plb_function* function, const plb_buffer* input,
@@ -670,8 +687,9 @@ typedef struct plb_array_call_options {
   int32_t axis;
   int64_t nout;                /* out=: the number of arrays in `out` (0: allocate results) */
   plb_array* const* out;       /* borrowed; written in place */
+  bool propagate_missing;      /* ?T inputs: see plb_call_options.propagate_missing */
 } plb_array_call_options;
-#define PLB_ARRAY_CALL_OPTIONS_INIT {sizeof(plb_array_call_options), 0, false, 0, 0, NULL}
+#define PLB_ARRAY_CALL_OPTIONS_INIT {sizeof(plb_array_call_options), 0, false, 0, 0, NULL, false}
 /* Calls the registered function `name` on `nargs` arrays. The results (the function's nout
  * arrays: new references, or new references to the out= arrays) are written to
  * out_results[0 .. *out_count - 1]; `capacity` is the room in out_results

@@ -263,6 +263,7 @@ struct CallOptions {
   std::vector<Array> out;        // out=: write into these arrays instead of allocating
   std::optional<int> axis;       // one-core-dim functions (cumsum, inner, ...)
   int max_threads = 0;           // 0: as gfunc decides; 1: the calling thread only
+  bool skip_missing = true;      // ?T into argmin, cumsum, ...: see gfunc::CallOptions
 };
 PLURIBUS_API std::vector<Array> call(std::string_view function, std::span<const Array> args,
                                      const CallOptions& options = {});
@@ -276,6 +277,10 @@ struct ReduceOptions {
   bool keepdims = false;
   std::optional<double> initial;
   std::optional<Array> out;
+  // ?T input (a ?R result): skip missing values (a result is missing only when none of its
+  // values is present), or make any missing value give a missing result. See
+  // spec/container.md, "Reductions and missing values".
+  bool skip_missing = true;
 };
 PLURIBUS_API Array reduce(std::string_view function, const Array& a, const ReduceOptions& options = {});
 PLURIBUS_API Array where(const Array& condition, const Array& x, const Array& y);

@@ -10,8 +10,10 @@ namespace pluribus::nd {
 
 namespace {
 
-gfunc::CallOptions call_options(const std::shared_ptr<Memory>& memory, int max_threads, std::optional<int> axis) {
+gfunc::CallOptions call_options(const std::shared_ptr<Memory>& memory, int max_threads, std::optional<int> axis,
+                                bool skip_missing = true) {
   gfunc::CallOptions options;
+  options.skip_missing = skip_missing;
   options.allocate = [memory](int64_t size, int64_t align) -> void* {
     return memory->allocate_extra(size, std::max<int64_t>(align, 1));
   };
@@ -53,13 +55,15 @@ std::vector<Array> call(std::string_view function, std::span<const Array> args, 
     for (const Array& o : options.out) outputs.push_back(o.writable_view());
     // Ragged elements a call creates in out= arrays belong to the first one's memory.
     const auto& memory = options.out.front().memory();
-    gfunc::call_into(f, inputs, outputs, call_options(memory, options.max_threads, options.axis));
+    gfunc::call_into(f, inputs, outputs,
+                     call_options(memory, options.max_threads, options.axis, options.skip_missing));
     // Strings the call wrote into out= arrays belong to those arrays from now on.
     for (const Array& o : options.out) adopt_strings(o);
     return options.out;
   }
   auto memory = Memory::arena();
-  std::vector<gfunc::Buffer> buffers = gfunc::call(f, inputs, call_options(memory, options.max_threads, options.axis));
+  std::vector<gfunc::Buffer> buffers =
+      gfunc::call(f, inputs, call_options(memory, options.max_threads, options.axis, options.skip_missing));
   std::vector<Array> results;
   results.reserve(buffers.size());
   for (const auto& b : buffers) results.push_back(wrap(b, memory));
@@ -80,6 +84,7 @@ Array reduce(std::string_view function, const Array& a, const ReduceOptions& opt
   ro.axes = options.axes;
   ro.keepdims = options.keepdims;
   ro.initial = options.initial;
+  ro.skip_missing = options.skip_missing;
   auto memory = Memory::arena();
   if (options.out) {
     gfunc::reduce_into(f, a.view(), options.out->writable_view(), ro, call_options(memory, 0, std::nullopt));

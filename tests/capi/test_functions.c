@@ -545,6 +545,75 @@ static void test_reduce(void) {
   plb_type_release(int64);
 }
 
+/* ?float64 as C lays it out: the value, then the validity byte (nonzero: present). */
+typedef struct {
+  double value;
+  uint8_t valid;
+} optional_f64;
+typedef struct {
+  int64_t value;
+  uint8_t valid;
+} optional_i64;
+
+/* Reductions of ?float64: nulls skipped (Arrow's default), or propagated; an older
+ * caller's struct without the field gets the default. Rows: [1.5, -], [-, -], [4, -1]. */
+static void test_reduce_missing(void) {
+  const plb_function* sum = lookup("sum");
+  plb_type* option = parse("?float64");
+  plb_type* float64 = parse("float64");
+  CHECK(sizeof(optional_f64) == 16);
+  optional_f64 x[6] = {{1.5, 1}, {0, 0}, {0, 0}, {0, 0}, {4, 1}, {-1, 1}};
+  int64_t shape32[2] = {3, 2}, strides32[2] = {32, 16};
+  plb_buffer input = buffer(x, option, 2, shape32, strides32);
+  optional_f64 rows[3];
+  int64_t shape3[1] = {3}, strides3[1] = {16};
+  plb_buffer output = buffer(rows, option, 1, shape3, strides3);
+  int32_t axis1[1] = {1};
+  plb_reduce_options over1 = PLB_REDUCE_OPTIONS_INIT;
+  CHECK(!over1.propagate_missing);
+  over1.naxes = 1;
+  over1.axes = axis1;
+  CHECK_STATUS(plb_function_reduce(sum, &input, &output, &over1, NULL, err), PLB_OK);
+  CHECK(rows[0].valid && rows[0].value == 1.5);
+  CHECK(!rows[1].valid && rows[1].value == 0);
+  CHECK(rows[2].valid && rows[2].value == 3);
+
+  over1.propagate_missing = true;
+  CHECK_STATUS(plb_function_reduce(sum, &input, &output, &over1, NULL, err), PLB_OK);
+  CHECK(!rows[0].valid && !rows[1].valid);
+  CHECK(rows[2].valid && rows[2].value == 3);
+  /* An older caller's struct ends before propagate_missing: the field is not read. */
+  over1.struct_size = offsetof(plb_reduce_options, initial) + sizeof(double);
+  CHECK_STATUS(plb_function_reduce(sum, &input, &output, &over1, NULL, err), PLB_OK);
+  CHECK(rows[0].valid && rows[0].value == 1.5 && !rows[1].valid);
+  over1.struct_size = sizeof(plb_reduce_options);
+  over1.propagate_missing = false;
+
+  /* A float64 output cannot hold the missing row. */
+  double plain[3] = {0};
+  int64_t strides8[1] = {8};
+  plb_buffer plain_output = buffer(plain, float64, 1, shape3, strides8);
+  CHECK_STATUS(plb_function_reduce(sum, &input, &plain_output, &over1, NULL, err), PLB_VALUE_ERROR);
+  CHECK(message_has("at index [1]"));
+
+  /* argmax along the rows: positions of the present maximum; propagate_missing in the
+   * call options. */
+  plb_type* option_int64 = parse("?int64");
+  optional_i64 positions[3];
+  plb_buffer positions_output = buffer(positions, option_int64, 1, shape3, strides3);
+  CHECK_STATUS(plb_function_call(lookup("argmax"), 1, &input, 1, &positions_output, NULL, err), PLB_OK);
+  CHECK(positions[0].valid && positions[0].value == 0);
+  CHECK(!positions[1].valid);
+  CHECK(positions[2].valid && positions[2].value == 0);
+  plb_call_options strict = PLB_CALL_OPTIONS_INIT;
+  strict.propagate_missing = true;
+  CHECK_STATUS(plb_function_call(lookup("argmax"), 1, &input, 1, &positions_output, &strict, err), PLB_OK);
+  CHECK(!positions[0].valid && !positions[1].valid && positions[2].valid);
+  plb_type_release(option_int64);
+  plb_type_release(float64);
+  plb_type_release(option);
+}
+
 static void test_assign(void) {
   plb_type* float64 = parse("float64");
   plb_type* int32 = parse("int32");
@@ -589,5 +658,6 @@ void test_functions(void) {
   test_options();
   test_call_alloc();
   test_reduce();
+  test_reduce_missing();
   test_assign();
 }

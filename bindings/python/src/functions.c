@@ -1,5 +1,5 @@
 /* functions.c: pluribus.Function, the registered functions as Python callables — a
- * vectorcall path that converts operands, reads axis/keepdims/out/initial and calls
+ * vectorcall path that converts operands, reads axis/keepdims/out/initial/skipna and calls
  * plb_array_call or plb_array_reduce; operators reach it through plbpy_call_named. */
 #include <string.h>
 
@@ -137,6 +137,7 @@ typedef struct {
   PyObject* keepdims;
   PyObject* initial;
   PyObject* max_threads;
+  PyObject* skipna; /* ?T inputs: skip missing values (pandas' name), or propagate them */
 } CallKeywords;
 
 static int read_keywords(PyObject* const* values, PyObject* kwnames, CallKeywords* keywords) {
@@ -150,6 +151,7 @@ static int read_keywords(PyObject* const* values, PyObject* kwnames, CallKeyword
                       : strcmp(key, "keepdims") == 0    ? &keywords->keepdims
                       : strcmp(key, "initial") == 0     ? &keywords->initial
                       : strcmp(key, "max_threads") == 0 ? &keywords->max_threads
+                      : strcmp(key, "skipna") == 0      ? &keywords->skipna
                                                         : NULL;
     if (slot == NULL) {
       PyErr_Format(PyExc_TypeError, "unexpected keyword argument '%s'", key);
@@ -192,6 +194,16 @@ static int operands_add(Operands* operands, PyObject* object) {
   operands->owned[operands->count] = owned;
   operands->buffers[operands->count] = buffer;
   operands->handles[operands->count++] = ((ArrayObject*)object)->array;
+  return 0;
+}
+
+/* skipna=: true when absent; *propagate is its negation (the C API's field). */
+static int read_skipna(const CallKeywords* keywords, bool* propagate) {
+  *propagate = false;
+  if (keywords->skipna == NULL) return 0;
+  int skip = PyObject_IsTrue(keywords->skipna);
+  if (skip < 0) return -1;
+  *propagate = !skip;
   return 0;
 }
 
@@ -238,6 +250,7 @@ static PyObject* call_core_reduction(FunctionObject* self, plb_array* input, plb
   plb_array_call_options options = PLB_ARRAY_CALL_OPTIONS_INIT;
   options.has_axis = true;
   options.axis = -1;
+  options.propagate_missing = reduce->propagate_missing;
   if (reduce->axes == NULL && ndim != 1) {
     int64_t flat = -1;
     plb_array_release(operand);
@@ -308,6 +321,9 @@ static PyObject* call_reduction(FunctionObject* self, plb_array* input, plb_arra
     if (options.initial == -1.0 && PyErr_Occurred()) return NULL;
     options.has_initial = true;
   }
+  bool propagate = false;
+  if (read_skipna(keywords, &propagate) < 0) return NULL;
+  options.propagate_missing = propagate;
   plb_error* err = plbpy_error();
   plb_array* result = NULL;
   plb_status status;
@@ -382,6 +398,9 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       PyErr_Format(PyExc_TypeError, "%s() is not a reduction: keepdims does not apply", self->name);
       goto fail;
     }
+    bool propagate = false;
+    if (read_skipna(keywords, &propagate) < 0) goto fail;
+    options.propagate_missing = propagate;
     options.nout = nouts_given;
     options.out = outputs.handles;
     plb_array* results[PLBPY_MAX_OPERANDS];
@@ -390,8 +409,8 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
     plb_status status = PLB_NOT_IMPLEMENTED;
     plb_buffer described = {0};
     bool have_description = false;
-    const bool plain_call =
-        self->elementwise && nouts_given == 0 && !options.has_axis && options.max_threads == 0;
+    const bool plain_call = self->elementwise && nouts_given == 0 && !options.has_axis &&
+                            options.max_threads == 0 && !options.propagate_missing;
     if (plain_call) { /* the short path: a learned result dtype, the cached function */
       status =
           plbpy_call_cached(self->function, nargs, operands.buffers,
@@ -403,6 +422,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       call.max_threads = options.max_threads;
       call.has_axis = options.has_axis;
       call.axis = options.axis;
+      call.propagate_missing = options.propagate_missing;
       status =
           plbpy_call_into(self->function, nargs, operands.buffers, nouts_given, outputs.buffers,
                           &call, operands.largest >= PLBPY_NOGIL_ELEMENTS, err);
@@ -546,7 +566,7 @@ static PyObject* function_doc(FunctionObject* self, void* closure) {
   PyObject* doc = PyUnicode_FromFormat(
       "%s(*operands, out=None, axis=None%s, max_threads=0)\n\nA Pluribus function with %zd "
       "kernel(s):\n",
-      self->name, self->reduction ? ", keepdims=False, initial=None" : "",
+      self->name, self->reduction ? ", keepdims=False, initial=None, skipna=True" : "",
       PyList_GET_SIZE(signatures));
   for (Py_ssize_t i = 0; doc != NULL && i < PyList_GET_SIZE(signatures); ++i) {
     PyObject* line = PyUnicode_FromFormat("    %S\n", PyList_GET_ITEM(signatures, i));

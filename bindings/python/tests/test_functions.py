@@ -2,6 +2,7 @@
 # and reductions are compared with NumPy's; errors have the library's class and message.
 import pickle
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -195,3 +196,65 @@ def test_core_dim_functions_after_elementwise_shapes():
         a, b = np.ones((m, k)), np.ones((k, p))
         np.testing.assert_array_equal(np.asarray(pluribus.matmul(a, b)), a @ b)
     assert pluribus.add.is_elementwise and not pluribus.matmul.is_elementwise
+
+
+def _with_missing(values, present):
+    return [v if p else None for v, p in zip(values, present)]
+
+
+@pytest.mark.parametrize(
+    "name, numpy_name",
+    [("sum", "nansum"), ("mean", "nanmean"), ("min", "nanmin"), ("max", "nanmax"), ("prod", "nanprod")],
+)
+@pytest.mark.parametrize("axis", [0, 1])
+def test_reductions_skip_missing_values_like_numpy_nan_functions(name, numpy_name, axis):
+    # NumPy's nan* functions on the same numbers with NaN at the missing places; where a row
+    # has no present value Pluribus gives a missing result (NumPy: 0, 1 or NaN).
+    rows = [[1.5, None, -2.0, 4.0], [None] * 4, [0.25, 3.0, None, -1.0]]
+    a = pluribus.array(rows)
+    assert str(a.type) == "3 * 4 * ?float64"
+    x = np.array([[np.nan if v is None else v for v in row] for row in rows])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = getattr(np, numpy_name)(x, axis=axis)
+    want = _with_missing(want.tolist(), (~np.isnan(x)).any(axis=axis))
+    got = getattr(pluribus, name)(a, axis=axis)
+    assert str(got.type) == f"{len(want)} * ?float64"
+    assert got.tolist() == pytest.approx(want)
+
+
+def test_missing_reductions_options():
+    rows = [[1.5, None, -2.0, 4.0], [None] * 4, [0.25, 3.0, None, -1.0]]
+    a = pluribus.array(rows)
+    assert pluribus.sum(a).tolist() == 5.75
+    assert pluribus.sum(a, axis=(0, 1)).tolist() == 5.75
+    assert pluribus.sum(a, axis=1, initial=10).tolist() == [13.5, 10.0, 12.25]
+    assert pluribus.max(a, axis=1, keepdims=True).tolist() == [[4.0], [None], [3.0]]
+    # skipna=False: NumPy's plain sum over rows 0 and 2 is [1.75, nan, nan, 3.0].
+    both = pluribus.array([rows[0], rows[2]])
+    assert pluribus.sum(both, axis=0, skipna=False).tolist() == [1.75, None, None, 3.0]
+    assert pluribus.sum(both, axis=0, skipna=True).tolist() == [1.75, 3.0, -2.0, 3.0]
+    # np.nanargmax / nanargmin of rows 0 and 2: [3, 1] and [2, 3].
+    assert pluribus.argmax(a, axis=1).tolist() == [3, None, 1]
+    assert pluribus.argmin(a, axis=1).tolist() == [2, None, 3]
+    assert pluribus.argmax(a, axis=1, skipna=False).tolist() == [None, None, None]
+    # pandas: Series([1.5, nan, -2, 4]).cumsum() is [1.5, nan, -0.5, 3.5]; skipna=False
+    # gives [1.5, nan, nan, nan].
+    assert pluribus.cumsum(a).tolist()[0] == [1.5, None, -0.5, 3.5]
+    assert pluribus.cumsum(a, skipna=False).tolist()[0] == [1.5, None, None, None]
+    out = np.zeros(3)
+    with pytest.raises(ValueError, match=r"missing result to float64 at index \[1\]"):
+        pluribus.sum(a, axis=1, out=out)
+
+
+def test_ragged_reductions():
+    r = pluribus.array([[1.0, None, 3.0], [], [None]])
+    assert pluribus.sum(r, axis=-1).tolist() == [4.0, None, None]
+    assert pluribus.mean(r).tolist() == 2.0
+    rows = pluribus.array([[1.0, 2.0, 3.0], [10.0], [100.0, 200.0, 300.0]])
+    assert pluribus.sum(rows, axis=0).tolist() == [111.0, 212.0, 313.0]
+    m = pluribus.mean(rows, axis=-1, keepdims=True)
+    assert m.tolist() == [[2.0], [10.0], [200.0]]
+    assert (rows - m).tolist() == [[-1.0, 0.0, 1.0], [0.0], [-100.0, 0.0, 100.0]]
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        pluribus.sum(pluribus.array([[1.0, 2.0], [1.0, 2.0, 3.0]]), axis=0)
