@@ -332,14 +332,22 @@ HWY_INLINE M<D> Positive(D d, V<D> x) {
   return hn::And(hn::Gt(x, hn::Zero(d)), hn::Lt(x, Const(d, HUGE_VAL)));
 }
 
+// Normal positive finite x (subnormals are rare enough to take the C library's path).
+template <class D>
+HWY_INLINE M<D> PositiveNormal(D d, V<D> x) {
+  using T = hn::TFromD<D>;
+  return hn::And(hn::Ge(x, Const(d, static_cast<double>(std::numeric_limits<T>::min()))),
+                 hn::Lt(x, Const(d, HUGE_VAL)));
+}
+
 struct LogOp : Checked {
   template <class D>
   static HWY_INLINE V<D> Simd(D d, V<D> x) {
-    return hn::Log(d, x);
+    return hn::impl::Log<D, V<D>, /*kAllowSubnormals=*/false>(d, x);
   }
   template <class D>
   static HWY_INLINE M<D> Ok(D d, V<D> x) {
-    return Positive(d, x);
+    return PositiveNormal(d, x);
   }
   template <class T>
   static T Scalar(T x) {
@@ -412,10 +420,35 @@ HWY_INLINE V<D> Clamp1(D d, V<D> y) {
   return hn::Min(hn::Max(y, Const(d, -1.0)), Const(d, 1.0));
 }
 
+// sin x for |x| <= 39000 (SinOp's fast range): Highway's reduction x - q pi (pi in four
+// parts) and polynomial, with q = rint(|x| / pi) read from the low bits of
+// |x| / pi + 1.5 * 2^p (p = mantissa bits), and the sign (-1)^q from q's low bit; Highway's
+// Sin converts q to int32 and back and widens it again for the sign.
+template <class D>
+HWY_INLINE V<D> SinReduced(D d, V<D> x) {
+  using T = hn::TFromD<D>;
+  const hn::RebindToSigned<D> di;
+  constexpr int kSignShift = sizeof(T) * 8 - 1;
+  const V<D> shifter = Const(d, By<T>(0x1.8p23, 0x1.8p52));
+  const V<D> abs_x = hn::Abs(x);
+  const V<D> t = hn::MulAdd(abs_x, Const(d, 0.31830988618379067153), shifter);
+  const V<D> q = hn::Sub(t, shifter);
+  // -pi = part0 + part1 + part2 + part3 (Highway's split)
+  V<D> r = hn::MulAdd(q, Const(d, By<T>(-3.140625, -3.1415926218032836914)), abs_x);
+  r = hn::MulAdd(q, Const(d, By<T>(-0.0009670257568359375, -3.1786509424591713469e-8)), r);
+  r = hn::MulAdd(q, Const(d, By<T>(-6.2771141529083251953e-7, -1.2246467864107188502e-16)), r);
+  r = hn::MulAdd(q, Const(d, By<T>(-1.2154201256553420762e-10, -1.2736634327021899816e-24)), r);
+  // sin(|x|) = (-1)^q sin(r), sin(x) = sign(x) sin(|x|)
+  const V<D> q_odd = hn::BitCast(d, hn::ShiftLeft<kSignShift>(hn::BitCast(di, t)));
+  const V<D> sign = hn::Xor(q_odd, hn::Xor(abs_x, x));
+  hn::impl::CosSinImpl<T> impl;
+  return impl.Poly(d, hn::Xor(r, sign));
+}
+
 struct SinOp : Checked {
   template <class D>
   static HWY_INLINE V<D> Simd(D d, V<D> x) {
-    return KeepZero(d, x, Clamp1(d, hn::Sin(d, x)));
+    return KeepZero(d, x, Clamp1(d, SinReduced(d, x)));
   }
   template <class D>
   static HWY_INLINE M<D> Ok(D d, V<D> x) {
