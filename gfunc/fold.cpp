@@ -1,7 +1,8 @@
 // Folding rows into reduction results, skipping missing values. One wrapper serves every
 // typed kernel: the present elements of a ?T row are gathered (and cast) into a block, the
 // kernel folds, finds a position in, or scans the block, and the results go back, with
-// validity deciding which results are missing (spec/container.md, "Reductions").
+// validity deciding which results are missing (spec/container.md, "Reductions and missing
+// values").
 #include <fmt/format.h>
 
 #include <algorithm>
