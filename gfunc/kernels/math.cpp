@@ -420,8 +420,8 @@ HWY_INLINE V<D> Clamp1(D d, V<D> y) {
   return hn::Min(hn::Max(y, Const(d, -1.0)), Const(d, 1.0));
 }
 
-// sin x for |x| <= 39000 (SinOp's fast range): Highway's reduction x - q pi (pi in four
-// parts) and polynomial, with q = rint(|x| / pi) read from the low bits of
+// sin x for |x| <= 39000 (SinOp's fast range): the reduction x - q pi and Highway's
+// polynomial, with q = rint(|x| / pi) read from the low bits of
 // |x| / pi + 1.5 * 2^p (p = mantissa bits), and the sign (-1)^q from q's low bit; Highway's
 // Sin converts q to int32 and back and widens it again for the sign.
 template <class D>
@@ -433,22 +433,32 @@ HWY_INLINE V<D> SinReduced(D d, V<D> x) {
   const V<D> abs_x = hn::Abs(x);
   const V<D> t = hn::MulAdd(abs_x, Const(d, 0.31830988618379067153), shifter);
   const V<D> q = hn::Sub(t, shifter);
-  // -pi = part0 + part1 + part2 + part3 (Highway's split)
+#if HWY_NATIVE_FMA
+  // pi = p0 + p1 + p2, each the nearest T to what is left. A fused |x| - q p0 is exact
+  // (q < 2^14, |r| < 2), so three parts do what Highway's four do.
+  V<D> r = hn::NegMulAdd(q, Const(d, By<T>(0x1.921fb6p+1, 0x1.921fb54442d18p+1)), abs_x);
+  r = hn::NegMulAdd(q, Const(d, By<T>(-0x1.777a5cp-24, 0x1.1a62633145c07p-53)), r);
+  r = hn::NegMulAdd(q, Const(d, By<T>(-0x1.ee59dap-49, -0x1.f1976b7ed8fbcp-109)), r);
+#else
+  // Without fused multiply-adds, Highway's split: parts with trailing zeros, so that
+  // q times each is exact.
   V<D> r = hn::MulAdd(q, Const(d, By<T>(-3.140625, -3.1415926218032836914)), abs_x);
   r = hn::MulAdd(q, Const(d, By<T>(-0.0009670257568359375, -3.1786509424591713469e-8)), r);
   r = hn::MulAdd(q, Const(d, By<T>(-6.2771141529083251953e-7, -1.2246467864107188502e-16)), r);
   r = hn::MulAdd(q, Const(d, By<T>(-1.2154201256553420762e-10, -1.2736634327021899816e-24)), r);
-  // sin(|x|) = (-1)^q sin(r), sin(x) = sign(x) sin(|x|)
+#endif
+  // sin(|x|) = (-1)^q sin(r), sin(x) = sign(x) sin(|x|). The polynomial is odd to the bit,
+  // so the sign goes on after it, and sin(-0) = -0 comes out without a test.
   const V<D> q_odd = hn::BitCast(d, hn::ShiftLeft<kSignShift>(hn::BitCast(di, t)));
   const V<D> sign = hn::Xor(q_odd, hn::Xor(abs_x, x));
   hn::impl::CosSinImpl<T> impl;
-  return impl.Poly(d, hn::Xor(r, sign));
+  return hn::Xor(Clamp1(d, impl.Poly(d, r)), sign);
 }
 
 struct SinOp : Checked {
   template <class D>
   static HWY_INLINE V<D> Simd(D d, V<D> x) {
-    return KeepZero(d, x, Clamp1(d, SinReduced(d, x)));
+    return SinReduced(d, x);
   }
   template <class D>
   static HWY_INLINE M<D> Ok(D d, V<D> x) {
