@@ -340,10 +340,42 @@ HWY_INLINE M<D> PositiveNormal(D d, V<D> x) {
                  hn::Lt(x, Const(d, HUGE_VAL)));
 }
 
+// log x for normal positive finite x: Highway's Log (x = 2^e y, y in [sqrt(1/2),
+// sqrt(2)), log y from z = (y - 1)/(y + 1)), with e turned into a float by placing its
+// biased value in the mantissa of 2^p (p = mantissa bits) and subtracting, where Highway
+// converts an int64 (several instructions on AVX2, which has no such conversion).
+template <class D>
+HWY_INLINE V<D> LogNormal(D d, V<D> x) {
+  using T = hn::TFromD<D>;
+  using TI = hwy::MakeSigned<T>;
+  using TU = hwy::MakeUnsigned<T>;
+  const hn::RebindToSigned<D> di;
+  const hn::RebindToUnsigned<D> du;
+  constexpr bool kF32 = sizeof(T) == 4;
+  constexpr int kMantissa = kF32 ? 23 : 52;
+  const auto kMagic = hn::Set(di, static_cast<TI>(kF32 ? 0x3F3504F3LL : 0x3FE6A09E00000000LL));
+  const auto kExpMask = hn::Set(di, static_cast<TI>(kF32 ? 0x3F800000LL : 0x3FF0000000000000LL));
+  const auto kManMask = hn::Set(di, static_cast<TI>(kF32 ? 0x7FFFFFLL : 0xFFFFF00000000LL));
+  const auto kLowerBits = hn::Set(di, static_cast<TI>(kF32 ? 0 : 0xFFFFFFFFLL));
+  const auto exp_bits = hn::Add(hn::BitCast(di, x), hn::Sub(kExpMask, kMagic));
+  // 2^p + biased e, as a float, minus 2^p + bias: e exactly.
+  const auto two_p = hn::Set(du, static_cast<TU>(kF32 ? 0x4B000000ULL : 0x4330000000000000ULL));
+  const V<D> biased = hn::BitCast(d, hn::Or(hn::ShiftRight<kMantissa>(hn::BitCast(du, exp_bits)), two_p));
+  const V<D> e = hn::Sub(biased, Const(d, kF32 ? 0x1p23 + 127 : 0x1p52 + 1023));
+  const V<D> y = hn::Or(hn::And(x, hn::BitCast(d, kLowerBits)),
+                        hn::BitCast(d, hn::Add(hn::And(exp_bits, kManMask), kMagic)));
+  const V<D> ln2_hi = Const(d, kF32 ? 0.69313812256 : 0.693147180369123816490);
+  const V<D> ln2_lo = Const(d, kF32 ? 9.0580006145e-6 : 1.90821492927058770002e-10);
+  const V<D> ym1 = hn::Sub(y, Const(d, 1.0));
+  const V<D> z = hn::Div(ym1, hn::Add(y, Const(d, 1.0)));
+  hn::impl::LogImpl<T> impl;
+  return hn::MulSub(e, ln2_hi, hn::Sub(hn::MulSub(z, hn::Sub(ym1, impl.LogPoly(d, z)), hn::Mul(e, ln2_lo)), ym1));
+}
+
 struct LogOp : Checked {
   template <class D>
   static HWY_INLINE V<D> Simd(D d, V<D> x) {
-    return hn::impl::Log<D, V<D>, /*kAllowSubnormals=*/false>(d, x);
+    return LogNormal(d, x);
   }
   template <class D>
   static HWY_INLINE M<D> Ok(D d, V<D> x) {
