@@ -73,10 +73,17 @@ class PLURIBUS_API Function {
   Cache& cache() const noexcept { return *cache_; }
 
   void add(Kernel kernel);  // checks that nin/nout agree with earlier kernels
+  // Puts the kernel before the others, so dispatch tries it first: a narrower dtype
+  // (float16) added after the wider kernels it must precede (float32, float64).
+  void add_first(Kernel kernel);
   ~Function();
   Function(Function&&) = delete;
 
  private:
+  // Validates a new kernel: a function type with positional parameters, a strided loop,
+  // nin/nout as the earlier kernels'. Records nin/nout. Throws Error(type/invalid_argument).
+  void check(const Kernel& kernel);
+
   std::string name_;
   std::deque<Kernel> kernels_;
   int nin_ = -1;
@@ -97,6 +104,9 @@ class PLURIBUS_API Registry {
   Function& add(std::string_view name, std::string_view signature, StridedLoop strided,
                 StridedLoop contiguous = nullptr, const void* data = nullptr,
                 uint32_t flags = kernel_default);
+  // Adds a kernel to the existing function `name` ahead of its kernels (Function::add_first).
+  // Throws Error(lookup) when there is no such function.
+  Function& add_first(std::string_view name, Kernel kernel);
 
   // Lifts a scalar C++ callable to an elementwise function (see define.hpp).
   template <class F>

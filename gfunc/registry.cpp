@@ -19,6 +19,20 @@ Function::Function(std::string name)
 Function::~Function() = default;
 
 void Function::add(Kernel kernel) {
+  check(kernel);
+  kernels_.push_back(std::move(kernel));
+  cache_->clear();
+}
+
+// push_front keeps references to the other kernels valid, as push_back does: resolutions
+// made before still point at live kernels.
+void Function::add_first(Kernel kernel) {
+  check(kernel);
+  kernels_.push_front(std::move(kernel));
+  cache_->clear();
+}
+
+void Function::check(const Kernel& kernel) {
   if (!kernel.signature || kernel.signature.kind() != ndt::Kind::Function)
     throw Error(ErrorCode::type, fmt::format("function '{}': a kernel signature must be a function type", name_));
   if (!kernel.strided)
@@ -38,8 +52,6 @@ void Function::add(Kernel kernel) {
                             nout_, kernel.signature.str()));
   nin_ = nin;
   nout_ = nout;
-  kernels_.push_back(std::move(kernel));
-  cache_->clear();
 }
 
 namespace detail {
@@ -95,6 +107,16 @@ Function& Registry::add(std::string_view name, Kernel kernel) {
 Function& Registry::add(std::string_view name, std::string_view signature, StridedLoop strided,
                         StridedLoop contiguous, const void* data, uint32_t flags) {
   return add(name, Kernel{ndt::parse(signature), strided, contiguous, data, flags, {}});
+}
+
+Function& Registry::add_first(std::string_view name, Kernel kernel) {
+  std::unique_lock lock(mutex_);
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
+                             [](const Function* f, std::string_view n) { return f->name() < n; });
+  if (it == sorted_.end() || (*it)->name() != name)
+    throw Error(ErrorCode::lookup, fmt::format("no function named '{}'", name));
+  (*it)->add_first(std::move(kernel));
+  return **it;
 }
 
 void Registry::set_identity(std::string_view name, double identity) {

@@ -74,3 +74,22 @@ TEST_CASE("dispatch: typevar kernels bind their output dtype") {
   CHECK(!inner.elementwise);
   CHECK(inner.in_core[0].str() == "N * float64");
 }
+
+TEST_CASE("dispatch: add_first puts a narrower kernel ahead of those registered before it") {
+  Registry r;
+  r.add("f", "(... * float32) -> ... * float32", noop);
+  r.add("f", "(... * float64) -> ... * float64", noop);
+  const Function& f = r.get("f");
+  const ndt::Type int8[] = {ndt::parse("int8")};
+  const Kernel* before = resolve(f, int8).kernel;
+  CHECK(before->signature == ndt::parse("(... * float32) -> ... * float32"));
+  r.add_first("f", Kernel{ndt::parse("(... * float16) -> ... * float16"), noop2, nullptr, nullptr, kernel_default, {}});
+  CHECK(f.kernels().front().signature == ndt::parse("(... * float16) -> ... * float16"));
+  // The cached choice is dropped; the float32 kernel the old one pointed at is still alive.
+  CHECK(resolve(f, int8).out_dtypes.at(0) == ndt::parse("float16"));
+  CHECK(before->signature == ndt::parse("(... * float32) -> ... * float32"));
+  const ndt::Type int16[] = {ndt::parse("int16")};
+  CHECK(resolve(f, int16).out_dtypes.at(0) == ndt::parse("float32"));
+  CHECK_THROWS_AS(r.add_first("g", Kernel{ndt::parse("(... * float16) -> ... * float16"), noop, nullptr, nullptr, kernel_default, {}}), Error);
+  CHECK_THROWS_AS(r.add_first("f", Kernel{ndt::parse("(... * int8, ... * int8) -> ... * int8"), noop, nullptr, nullptr, kernel_default, {}}), Error);
+}
