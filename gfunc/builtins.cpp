@@ -10,6 +10,8 @@ Registry& builtins() {
     kernels::register_arithmetic(r);
     kernels::register_comparison(r);
     kernels::register_math(r);
+    kernels::register_math_float16(r);
+    kernels::register_math_complex(r);
     kernels::register_linalg(r);
     kernels::register_string(r);
     kernels::register_reduction(r);

@@ -9,6 +9,9 @@ namespace pluribus::gfunc::kernels {
 void register_arithmetic(Registry& registry);  // arithmetic.cpp: add .. sign, where, clip
 void register_comparison(Registry& registry);  // comparison.cpp: equal .. greater_equal, logical, bitwise
 void register_math(Registry& registry);        // math.cpp (Highway): sqrt .. isfinite
+// After register_math: float16 kernels through the float32 ones, put first (math_float16.cpp).
+void register_math_float16(Registry& registry);
+void register_math_complex(Registry& registry);  // math_complex.cpp: complex64/complex128
 void register_linalg(Registry& registry);      // linalg.cpp (Highway): inner, matmul
 void register_reduction(Registry& registry);   // reduction.cpp: sum .. argmax, cumsum, cumprod
 void register_string(Registry& registry);      // string.cpp: string compare, length, concatenate
