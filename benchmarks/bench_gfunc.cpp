@@ -171,7 +171,7 @@ void BM_matmul_f64(benchmark::State& state) {
   state.counters["GFLOPs"] = benchmark::Counter(2.0 * n * n * n * static_cast<double>(state.iterations()) / 1e9,
                                                 benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_matmul_f64)->Args({512, 1})->UseRealTime();
+BENCHMARK(BM_matmul_f64)->Args({512, 1})->Args({512, 2})->UseRealTime();
 
 }  // namespace
 

@@ -183,6 +183,7 @@ ROWS = [
     ("less float64 1e7", "less_f64", "BM_binary/less_f64/10000000/1/real_time", 1.0),
     ("1-element add (C++ call_into vs np.add)", "add_one_element", "BM_add_one_element", None),
     ("matmul float64 512 (ns per call)", "matmul_f64_512", "BM_matmul_f64/512/1/real_time", 4.0),
+    ("matmul float64 512, 2 threads", "matmul_f64_512", "BM_matmul_f64/512/2/real_time", None),
     ("strided copy 3000x3000 f64 (np.copyto)", "copy_strided", "BM_copy_strided/real_time", 1.0),
     ("astype f64->f32 3000x3000", "astype_f64_f32", "BM_astype_f64_f32/real_time", 1.0),
     ("cast f64->f32 into an existing 3000x3000", "assign_f64_f32", "BM_assign_f64_f32/real_time", None),

@@ -159,6 +159,16 @@ void run(const Function& f, const Resolution& res, Prepared& p, const CallOption
   }
 }
 
+// Runs the call; under max_threads in an arena of that many threads, so that a kernel which
+// splits its own work (matmul's blocks) keeps to the cap too.
+void run_capped(const Function& f, const Resolution& res, Prepared& p, const CallOptions& options) {
+  if (options.max_threads > 0) {
+    run_parallel(options.max_threads, [&] { run(f, res, p, options); });
+  } else {
+    run(f, res, p, options);
+  }
+}
+
 std::vector<int64_t> output_shape(const Prepared& p, const ndt::Type& core) {
   std::vector<int64_t> shape = p.loop_shape;
   for (ndt::Type t = core; t.is_dim(); t = t.child())
@@ -205,7 +215,7 @@ void call_core(const Function& f, const Resolution& res, std::span<const BufferV
         in = p.temps.copy(in, in.dtype, options);
         break;
       }
-  run(f, res, p, options);
+  run_capped(f, res, p, options);
 }
 
 std::vector<Buffer> call_core_alloc(const Function& f, const Resolution& res, std::span<const BufferView> inputs,
@@ -235,7 +245,7 @@ std::vector<Buffer> call_core_alloc(const Function& f, const Resolution& res, st
     }
     p.outputs.push_back(v);
   }
-  run(f, res, p, options);
+  run_capped(f, res, p, options);
   return outs;
 }
 

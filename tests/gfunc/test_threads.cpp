@@ -2,6 +2,9 @@
 // caller gets its own correct result (clean under ThreadSanitizer).
 #include <doctest/doctest.h>
 
+#include <tbb/task_arena.h>
+
+#include <atomic>
 #include <thread>
 
 #include "gfunc/call.hpp"
@@ -44,4 +47,39 @@ TEST_CASE("threads: concurrent calls resolve, cache and compute independently") 
     });
   for (auto& th : threads) th.join();
   CHECK(failures.load() == 0);
+}
+
+namespace {
+std::atomic<int> concurrency_seen{0};
+// A core-dim kernel that reports how many threads its own oneTBB work could use.
+int sum_reporting(char** args, const int64_t* dims, const int64_t* steps, LoopContext*) noexcept {
+  concurrency_seen = tbb::this_task_arena::max_concurrency();
+  for (int64_t i = 0; i < dims[0]; ++i) {
+    double s = 0;
+    for (int64_t k = 0; k < dims[1]; ++k) s += *reinterpret_cast<const double*>(args[0] + i * steps[0] + k * steps[2]);
+    *reinterpret_cast<double*>(args[1] + i * steps[1]) = s;
+  }
+  return loop_ok;
+}
+}  // namespace
+
+TEST_CASE("threads: max_threads caps the threads a core-dim kernel's own parallel work may use") {
+  Registry r;
+  r.add("rowsum", "(... * N * float64) -> ... * float64", sum_reporting);
+  Array<double> x(ndt::float64, {2, 3}, {1, 2, 3, 4, 5, 6});
+  Array<double> y(ndt::float64, {2});
+  BufferView in[] = {x.view()};
+  BufferView out[] = {y.view()};
+  for (int cap : {1, 2, 3}) {
+    CAPTURE(cap);
+    CallOptions o;
+    o.max_threads = cap;
+    concurrency_seen = 0;
+    call_into(r.get("rowsum"), in, out, o);
+    CHECK(concurrency_seen == cap);
+    CHECK(y.values == std::vector<double>{6, 15});
+  }
+  concurrency_seen = 0;
+  call_into(r.get("rowsum"), in, out);  // no cap: the default arena
+  CHECK(concurrency_seen == tbb::this_task_arena::max_concurrency());
 }
