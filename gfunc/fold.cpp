@@ -143,6 +143,9 @@ MissingRows::MissingRows(const Function& f, const Resolution& res, const ndt::Ty
   if (value_of(output) != result_)
     throw Error(ErrorCode::type, fmt::format("{}: the output must have dtype ?{} (or {}), not {}", f.name(),
                                              result_.str(), result_.str(), output.str()));
+  if (kind_ == Kind::position && result_ != ndt::int64)
+    throw Error(ErrorCode::not_implemented,
+                fmt::format("{}: a position kernel must give int64, not {}", f.name(), result_.str()));
   if (kind_ != Kind::reduce) return;
   bool seed_first = !initial && std::isnan(f.identity());
   folder_ = make_folder(f, res, input, seed_first);
@@ -212,6 +215,9 @@ void MissingRows::run(const char* in, int64_t n, int64_t step, char* out, int64_
         int64_t steps[3] = {0, 0, kernel_size};
         LoopContext ctx{res_.kernel->data, -1};
         check(res_.kernel->strided(args, dims, steps, &ctx));
+        if (position < 0 || position >= m)
+          throw Error(ErrorCode::internal, fmt::format("{}: the kernel gave position {} in a row of {} at index {}",
+                                                       f_.name(), position, m, where()));
         position = positions_[static_cast<std::size_t>(position)];
       }
       write(out, reinterpret_cast<const char*>(&position), present, where);

@@ -288,3 +288,14 @@ TEST_CASE("missing positions and scans: argmin, argmax, cumsum, cumprod along an
                        "argmin: cannot write a missing result to int64 at index [1] (the output needs dtype ?int64)",
                        Error);
 }
+
+TEST_CASE("missing positions: a user's position kernel over ?T must give int64") {
+  Arena arena;
+  static Registry r;
+  StridedLoop first = [](char**, const int64_t*, const int64_t*, LoopContext*) noexcept { return int(loop_ok); };
+  r.add("first32", "(... * N * float64) -> ... * int32", first, nullptr, nullptr, kernel_position);
+  auto x = optional<double>("?float64", {2}, {1, M});
+  BufferView in[] = {x.view()};
+  CHECK_THROWS_WITH_AS(call(r.get("first32"), in, arena.options()),
+                       "first32: a position kernel must give int64, not int32", Error);
+}
