@@ -1,6 +1,7 @@
 // Test helpers for gfunc: owned typed buffers and an allocator that frees at scope exit.
 #pragma once
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -59,6 +60,42 @@ std::vector<T> to_vector(const Buffer& b) {
     }
   }
   return out;
+}
+
+// One `var * T` element as the library stores it: a pointer and a length.
+struct VarSlot {
+  const void* data;
+  int64_t size;
+};
+
+// A 1-dim array (arrmeta shape {n}) of `var * T` elements over rows the test owns.
+template <class T>
+struct RaggedArray {
+  std::vector<std::vector<T>> rows;
+  std::vector<VarSlot> elements;
+  std::vector<int64_t> shape, strides{16};
+  ndt::Type dtype;
+  RaggedArray(ndt::Type scalar, std::vector<std::vector<T>> r) : rows(std::move(r)), dtype(ndt::make_var_dim(scalar)) {
+    for (auto& row : rows) elements.push_back({row.data(), static_cast<int64_t>(row.size())});
+    shape = {static_cast<int64_t>(rows.size())};
+  }
+  BufferView view() { return {reinterpret_cast<char*>(elements.data()), dtype, shape, strides, false}; }
+};
+
+// Reduction options over `a` (negative from the end).
+inline ReduceOptions axes(std::vector<int> a, bool keepdims = false) {
+  ReduceOptions o;
+  o.axes = std::move(a);
+  o.keepdims = keepdims;
+  return o;
+}
+
+// Equal within a relative 1e-12, NaN matching NaN (NaN marks a missing result).
+inline bool same(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!(std::isnan(a[i]) && std::isnan(b[i])) && std::fabs(a[i] - b[i]) > 1e-12 * std::fabs(b[i])) return false;
+  return true;
 }
 
 }  // namespace pluribus::gfunc::testing

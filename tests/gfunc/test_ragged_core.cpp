@@ -21,30 +21,11 @@ namespace {
 
 const Function& fn(const char* name) { return builtins().get(name); }
 
-struct VarElement {
-  const void* data;
-  int64_t size;
-};
-
-// A 1-dim array (arrmeta shape {n}) of `var * T` elements.
-template <class T>
-struct Ragged {
-  std::vector<std::vector<T>> rows;
-  std::vector<VarElement> elements;
-  std::vector<int64_t> shape, strides{16};
-  ndt::Type dtype;
-  Ragged(ndt::Type scalar, std::vector<std::vector<T>> r) : rows(std::move(r)), dtype(ndt::make_var_dim(scalar)) {
-    for (auto& row : rows) elements.push_back({row.data(), static_cast<int64_t>(row.size())});
-    shape = {static_cast<int64_t>(rows.size())};
-  }
-  BufferView view() { return {reinterpret_cast<char*>(elements.data()), dtype, shape, strides, false}; }
-};
-
 template <class T>
 std::vector<std::vector<T>> rows_of(const char* data, int64_t n, int64_t stride) {
   std::vector<std::vector<T>> out;
   for (int64_t i = 0; i < n; ++i) {
-    VarElement e;
+    VarSlot e;
     std::memcpy(&e, data + i * stride, sizeof e);
     const T* p = static_cast<const T*>(e.data);
     out.emplace_back(p, p + e.size);
@@ -67,7 +48,7 @@ const Rows kRows = {{1.5, -2, 3}, {}, {-4.5, 10}, {7}, {2, 8, 8, -1}};
 
 TEST_CASE("ragged core: per-row reductions of N * var * float64, through call and reduce") {
   Arena arena;
-  Ragged<double> x(ndt::float64, kRows);
+  RaggedArray<double> x(ndt::float64, kRows);
   BufferView in[] = {x.view()};
   std::vector<double> sum, mean, prod;
   std::vector<int64_t> argmax;
@@ -135,7 +116,7 @@ TEST_CASE("ragged core: per-row reductions of N * var * float64, through call an
 
   // Without the empty row: min, max, argmax against the loop's values.
   Rows full = {kRows[0], kRows[2], kRows[3], kRows[4]};
-  Ragged<double> y(ndt::float64, full);
+  RaggedArray<double> y(ndt::float64, full);
   BufferView yin[] = {y.view()};
   std::vector<double> mins, maxs;
   std::vector<int64_t> argmax_full;
@@ -153,7 +134,7 @@ TEST_CASE("ragged core: per-row reductions of N * var * float64, through call an
 TEST_CASE("ragged core: int64 rows (and int32 rows, cast to the int64 kernels)") {
   Arena arena;
   std::vector<std::vector<int64_t>> rows = {{3, -1, 4}, {}, {1000000000000, 5}, {-9}};
-  Ragged<int64_t> x(ndt::int64, rows);
+  RaggedArray<int64_t> x(ndt::int64, rows);
   std::vector<int64_t> sum, mins;
   std::vector<double> mean;
   for (const auto& row : rows) {
@@ -175,7 +156,7 @@ TEST_CASE("ragged core: int64 rows (and int32 rows, cast to the int64 kernels)")
   CHECK(mv[3] == -9.0);
 
   std::vector<std::vector<int32_t>> rows32 = {{1, 2}, {}, {-7, 70000, 1}};
-  Ragged<int32_t> x32(ndt::int32, rows32);
+  RaggedArray<int32_t> x32(ndt::int32, rows32);
   auto s32 = reduce(fn("sum"), x32.view(), last_axis(), arena.options());
   CHECK(s32.dtype == ndt::int64);
   CHECK(to_vector<int64_t>(s32) == std::vector<int64_t>{3, 0, 69994});
@@ -188,7 +169,7 @@ TEST_CASE("ragged core: int64 rows (and int32 rows, cast to the int64 kernels)")
 
 TEST_CASE("ragged core: cumsum and cumprod along the var dim") {
   Arena arena;
-  Ragged<double> x(ndt::float64, kRows);
+  RaggedArray<double> x(ndt::float64, kRows);
   BufferView in[] = {x.view()};
   Rows want_sum, want_prod;
   for (const auto& row : kRows) {
@@ -219,7 +200,7 @@ TEST_CASE("ragged core: cumsum and cumprod along the var dim") {
   // Into caller-supplied ragged rows of the right lengths; a wrong length is named.
   Rows out_rows;
   for (const auto& row : kRows) out_rows.emplace_back(row.size(), -1.0);
-  Ragged<double> out(ndt::float64, out_rows);
+  RaggedArray<double> out(ndt::float64, out_rows);
   BufferView outs[] = {out.view()};
   call_into(fn("cumsum"), in, outs, arena.options());
   CHECK(out.rows == want_sum);
@@ -230,8 +211,8 @@ TEST_CASE("ragged core: cumsum and cumprod along the var dim") {
 
 TEST_CASE("ragged core: inner of two ragged operands, lengths checked per element") {
   Arena arena;
-  Ragged<double> a(ndt::float64, {{1, 2, 3}, {}, {4, -5}});
-  Ragged<double> b(ndt::float64, {{0.5, 2, -1}, {}, {3, 1}});
+  RaggedArray<double> a(ndt::float64, {{1, 2, 3}, {}, {4, -5}});
+  RaggedArray<double> b(ndt::float64, {{0.5, 2, -1}, {}, {3, 1}});
   BufferView in[] = {a.view(), b.view()};
   std::vector<double> want;
   for (std::size_t i = 0; i < a.rows.size(); ++i) {
@@ -245,13 +226,13 @@ TEST_CASE("ragged core: inner of two ragged operands, lengths checked per elemen
   CHECK(to_vector<double>(r[0]) == want);
   CHECK(want == std::vector<double>{1.5, 0, 7});
 
-  Ragged<double> c(ndt::float64, {{1, 1, 1}, {}, {1, 1, 1}});
+  RaggedArray<double> c(ndt::float64, {{1, 1, 1}, {}, {1, 1, 1}});
   BufferView bad[] = {a.view(), c.view()};
   CHECK_THROWS_WITH_AS(call(fn("inner"), bad, arena.options()),
                        "inner: core dim N is 2 elsewhere but 3 in input 1 at index [2]", Error);
 
   // A ragged row against a fixed core dim: every row must have its length.
-  Ragged<double> d(ndt::float64, {{1, 2}, {3, 4}});
+  RaggedArray<double> d(ndt::float64, {{1, 2}, {3, 4}});
   Array<double> fixed(ndt::float64, {2}, {10, 100});
   BufferView mixed[] = {d.view(), fixed.view()};
   CHECK(to_vector<double>(call(fn("inner"), mixed, arena.options())[0]) == std::vector<double>{210, 430});
@@ -263,9 +244,9 @@ TEST_CASE("ragged core: inner of two ragged operands, lengths checked per elemen
 TEST_CASE("ragged core: looped dims broadcast, fixed in arrmeta or inside the dtype") {
   Arena arena;
   // a: 2 * var * float64; b: 3 * 2 * var * float64 (the 2 inside b's dtype).
-  Ragged<double> a(ndt::float64, {{1, 2}, {3}});
+  RaggedArray<double> a(ndt::float64, {{1, 2}, {3}});
   Rows brows = {{1, 1}, {2}, {0, 1}, {-1}, {5, 5}, {10}};
-  std::vector<VarElement> belements;
+  std::vector<VarSlot> belements;
   for (auto& row : brows) belements.push_back({row.data(), static_cast<int64_t>(row.size())});
   std::vector<int64_t> bshape{3}, bstrides{32};
   BufferView b{reinterpret_cast<char*>(belements.data()), ndt::parse("2 * var * float64"), bshape, bstrides, false};
@@ -284,7 +265,7 @@ TEST_CASE("ragged core: looped dims broadcast, fixed in arrmeta or inside the dt
   CHECK(want == std::vector<double>{3, 6, 2, -3, 15, 30});
 
   // A looped dim that does not broadcast.
-  Ragged<double> three(ndt::float64, {{1}, {1}, {1}});
+  RaggedArray<double> three(ndt::float64, {{1}, {1}, {1}});
   BufferView bad[] = {three.view(), b};
   CHECK_THROWS_WITH_AS(call(fn("inner"), bad, arena.options()),
                        doctest::Contains("dims of lengths 3 and 2 (level 1) cannot be broadcast together"), Error);
@@ -293,9 +274,9 @@ TEST_CASE("ragged core: looped dims broadcast, fixed in arrmeta or inside the dt
 TEST_CASE("ragged core: var * var * float64, reducing the inner dim and every dim") {
   Arena arena;
   Rows inner = {{1, 2, 3}, {}, {4}, {-1.5, 0.5}};
-  std::vector<VarElement> rows;
+  std::vector<VarSlot> rows;
   for (auto& row : inner) rows.push_back({row.data(), static_cast<int64_t>(row.size())});
-  VarElement outer{rows.data(), 4};
+  VarSlot outer{rows.data(), 4};
   BufferView x{reinterpret_cast<char*>(&outer), ndt::parse("var * var * float64"), {}, {}, false};
 
   auto s = reduce(fn("sum"), x, last_axis(), arena.options());
@@ -325,7 +306,7 @@ TEST_CASE("ragged core: var * var * float64, reducing the inner dim and every di
   CHECK(to_vector<double>(reduce(fn("min"), x, {}, arena.options()))[0] == -1.5);  // empty rows are skipped
   CHECK(to_vector<double>(reduce(fn("max"), x, {}, arena.options()))[0] == 4);
 
-  VarElement empty{rows.data(), 0};
+  VarSlot empty{rows.data(), 0};
   BufferView none{reinterpret_cast<char*>(&empty), ndt::parse("var * var * float64"), {}, {}, false};
   CHECK(to_vector<double>(reduce(fn("sum"), none, {}, arena.options()))[0] == 0);
   CHECK_THROWS_WITH_AS(reduce(fn("max"), none, {}, arena.options()),
@@ -334,7 +315,7 @@ TEST_CASE("ragged core: var * var * float64, reducing the inner dim and every di
 
 TEST_CASE("ragged core: every axis of N * var; axes out of range") {
   Arena arena;
-  Ragged<double> x(ndt::float64, kRows);
+  RaggedArray<double> x(ndt::float64, kRows);
   double total = 0;
   for (const auto& row : kRows)
     for (double v : row) total += v;
@@ -356,7 +337,7 @@ TEST_CASE("ragged core: every axis of N * var; axes out of range") {
 
 TEST_CASE("ragged core: caller-supplied outputs for reductions") {
   Arena arena;
-  Ragged<double> x(ndt::float64, kRows);
+  RaggedArray<double> x(ndt::float64, kRows);
   std::vector<double> sum;
   for (const auto& row : kRows) {
     double s = 0;

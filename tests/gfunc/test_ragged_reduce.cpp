@@ -21,11 +21,6 @@ namespace {
 const Function& fn(const char* name) { return builtins().get(name); }
 const double M = std::numeric_limits<double>::quiet_NaN();  // marks a missing value
 
-struct VarElement {
-  const void* data;
-  int64_t size;
-};
-
 struct OptF64 {  // the layout of ?float64
   double value;
   uint8_t valid;
@@ -35,22 +30,8 @@ struct OptI64 {  // the layout of ?int64
   uint8_t valid;
 };
 
-// A 1-dim array (arrmeta shape {n}) of `var * T` elements.
-template <class T>
-struct Ragged {
-  std::vector<std::vector<T>> rows;
-  std::vector<VarElement> elements;
-  std::vector<int64_t> shape, strides{16};
-  ndt::Type dtype;
-  Ragged(ndt::Type scalar, std::vector<std::vector<T>> r) : rows(std::move(r)), dtype(ndt::make_var_dim(scalar)) {
-    for (auto& row : rows) elements.push_back({row.data(), static_cast<int64_t>(row.size())});
-    shape = {static_cast<int64_t>(rows.size())};
-  }
-  BufferView view() { return {reinterpret_cast<char*>(elements.data()), dtype, shape, strides, false}; }
-};
-
 // Rows of ?float64 from doubles, NaN marking the missing ones.
-Ragged<OptF64> optional_rows(const std::vector<std::vector<double>>& rows) {
+RaggedArray<OptF64> optional_rows(const std::vector<std::vector<double>>& rows) {
   std::vector<std::vector<OptF64>> out;
   for (const auto& row : rows) {
     out.emplace_back();
@@ -61,7 +42,7 @@ Ragged<OptF64> optional_rows(const std::vector<std::vector<double>>& rows) {
       out.back().push_back(e);
     }
   }
-  return Ragged<OptF64>(ndt::parse("?float64"), std::move(out));
+  return RaggedArray<OptF64>(ndt::parse("?float64"), std::move(out));
 }
 
 double value(const OptF64& e) {
@@ -74,7 +55,7 @@ double value(const OptF64& e) {
 // The elements of one var element at `p`, as doubles (T: double or OptF64).
 template <class T>
 std::vector<double> element_values(const char* p) {
-  VarElement e;
+  VarSlot e;
   std::memcpy(&e, p, sizeof e);
   std::vector<double> out;
   const T* v = static_cast<const T*>(e.data);
@@ -89,20 +70,6 @@ std::vector<double> optional_values(const Buffer& b) {
   std::vector<double> out;
   for (const OptF64& e : to_vector<OptF64>(b)) out.push_back(value(e));
   return out;
-}
-
-bool same(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!(std::isnan(a[i]) && std::isnan(b[i])) && std::fabs(a[i] - b[i]) > 1e-12 * std::fabs(b[i])) return false;
-  return true;
-}
-
-ReduceOptions axes(std::vector<int> a, bool keepdims = false) {
-  ReduceOptions o;
-  o.axes = std::move(a);
-  o.keepdims = keepdims;
-  return o;
 }
 
 }  // namespace
@@ -161,7 +128,7 @@ TEST_CASE("ragged reduce: var rows of ?float64 skip missing values; empty and al
 
 TEST_CASE("ragged reduce: a fixed dim above a var dim folds its rows elementwise, rows of length 1 broadcast") {
   Arena arena;
-  Ragged<double> x(ndt::float64, {{1, 2, 3}, {10}, {100, 200, 300}});
+  RaggedArray<double> x(ndt::float64, {{1, 2, 3}, {10}, {100, 200, 300}});
   Buffer s = reduce(fn("sum"), x.view(), axes({0}), arena.options());
   CHECK(s.dtype.str() == "var * float64");
   CHECK(s.shape.empty());
@@ -184,17 +151,17 @@ TEST_CASE("ragged reduce: a fixed dim above a var dim folds its rows elementwise
   strict.skip_missing = false;
   CHECK(same(element_values<OptF64>(reduce(fn("sum"), y.view(), strict, arena.options()).data), {M, M, M}));
 
-  Ragged<double> bad(ndt::float64, {{1, 2}, {1}, {1, 2, 3}});
+  RaggedArray<double> bad(ndt::float64, {{1, 2}, {1}, {1, 2, 3}});
   CHECK_THROWS_WITH_AS(reduce(fn("sum"), bad.view(), axes({0}), arena.options()),
                        "sum: dims of lengths 2 and 3 at index [] (level 1) cannot be broadcast together", Error);
-  Ragged<double> no_rows(ndt::float64, {});
+  RaggedArray<double> no_rows(ndt::float64, {});
   CHECK(element_values<double>(reduce(fn("sum"), no_rows.view(), axes({0}), arena.options()).data).empty());
 
   // var * var * float64, axis 0: [[1, 2], [3, 4], [5, 6]] -> [9, 12].
   std::vector<std::vector<double>> inner = {{1, 2}, {3, 4}, {5, 6}};
-  std::vector<VarElement> rows;
+  std::vector<VarSlot> rows;
   for (auto& row : inner) rows.push_back({row.data(), 2});
-  VarElement outer{rows.data(), 3};
+  VarSlot outer{rows.data(), 3};
   BufferView nested{reinterpret_cast<char*>(&outer), ndt::parse("var * var * float64"), {}, {}, false};
   Buffer ns = reduce(fn("sum"), nested, axes({0}), arena.options());
   CHECK(ns.dtype.str() == "var * float64");
@@ -202,11 +169,11 @@ TEST_CASE("ragged reduce: a fixed dim above a var dim folds its rows elementwise
 
   // A caller's output: a var element of the broadcast length, or an error naming the length.
   std::vector<double> room(3, -1);
-  VarElement given{room.data(), 3};
+  VarSlot given{room.data(), 3};
   BufferView out{reinterpret_cast<char*>(&given), ndt::parse("var * float64"), {}, {}, false};
   reduce_into(fn("sum"), x.view(), out, axes({0}), arena.options());
   CHECK(room == std::vector<double>{111, 212, 313});
-  VarElement short_element{room.data(), 2};
+  VarSlot short_element{room.data(), 2};
   BufferView short_out{reinterpret_cast<char*>(&short_element), ndt::parse("var * float64"), {}, {}, false};
   CHECK_THROWS_WITH_AS(reduce_into(fn("sum"), x.view(), short_out, axes({0}), arena.options()),
                        "sum: the output has a var element of length 2 at index [], the reduction gives 3", Error);
@@ -216,7 +183,7 @@ TEST_CASE("ragged reduce: two dims above a kept var dim, and a reduced var dim b
   Arena arena;
   // (2, 2) * var: rows [[1, 2], [3]], [[10, 20], [30, 40]] -> axes (0, 1): [44, 65].
   std::vector<std::vector<double>> data = {{1, 2}, {3}, {10, 20}, {30, 40}};
-  std::vector<VarElement> elements;
+  std::vector<VarSlot> elements;
   for (auto& row : data) elements.push_back({row.data(), static_cast<int64_t>(row.size())});
   std::vector<int64_t> shape{2, 2}, strides{32, 16};
   BufferView x{reinterpret_cast<char*>(elements.data()), ndt::parse("var * float64"), shape, strides, false};
@@ -231,7 +198,7 @@ TEST_CASE("ragged reduce: two dims above a kept var dim, and a reduced var dim b
 
 TEST_CASE("ragged reduce: keepdims leaves a dim of 1 that broadcasts back against the rows") {
   Arena arena;
-  Ragged<double> x(ndt::float64, {{1.5, -2, 3}, {}, {-4.5, 10}, {7}});
+  RaggedArray<double> x(ndt::float64, {{1.5, -2, 3}, {}, {-4.5, 10}, {7}});
   Buffer m = reduce(fn("mean"), x.view(), axes({-1}, true), arena.options());
   CHECK(m.dtype == ndt::float64);
   CHECK(m.shape == std::vector<int64_t>{4, 1});
@@ -256,7 +223,7 @@ TEST_CASE("ragged reduce: keepdims leaves a dim of 1 that broadcasts back agains
   CHECK(all.shape == std::vector<int64_t>{1, 1});
   CHECK(to_vector<double>(all) == std::vector<double>{15});
 
-  Ragged<double> y(ndt::float64, {{1, 2, 3}, {10}, {100, 200, 300}});
+  RaggedArray<double> y(ndt::float64, {{1, 2, 3}, {10}, {100, 200, 300}});
   Buffer a0 = reduce(fn("sum"), y.view(), axes({0}, true), arena.options());
   CHECK(a0.shape == std::vector<int64_t>{1});
   CHECK(a0.dtype.str() == "var * float64");
@@ -264,9 +231,9 @@ TEST_CASE("ragged reduce: keepdims leaves a dim of 1 that broadcasts back agains
 
   // var * var * float64, the inner dim: var * 1 * float64.
   std::vector<std::vector<double>> inner = {{1, 2, 3}, {}, {4}};
-  std::vector<VarElement> rows;
+  std::vector<VarSlot> rows;
   for (auto& row : inner) rows.push_back({row.data(), static_cast<int64_t>(row.size())});
-  VarElement outer{rows.data(), 3};
+  VarSlot outer{rows.data(), 3};
   BufferView nested{reinterpret_cast<char*>(&outer), ndt::parse("var * var * float64"), {}, {}, false};
   Buffer ns = reduce(fn("sum"), nested, axes({1}, true), arena.options());
   CHECK(ns.dtype.str() == "var * 1 * float64");

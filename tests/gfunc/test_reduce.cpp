@@ -21,12 +21,6 @@ using namespace pluribus::gfunc::testing;
 namespace {
 const Function& fn(const char* name) { return builtins().get(name); }
 
-ReduceOptions axes(std::vector<int> a, bool keepdims = false) {
-  ReduceOptions o;
-  o.axes = std::move(a);
-  o.keepdims = keepdims;
-  return o;
-}
 }  // namespace
 
 TEST_CASE("reduce: sum over every axis, one axis, a tuple of axes, keepdims") {

@@ -62,20 +62,6 @@ std::vector<double> values_of(const Buffer& b) {
   return out;
 }
 
-bool same(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!(std::isnan(a[i]) && std::isnan(b[i])) && std::fabs(a[i] - b[i]) > 1e-12 * std::fabs(b[i])) return false;
-  return true;
-}
-
-ReduceOptions axes(std::vector<int> a, bool keepdims = false) {
-  ReduceOptions o;
-  o.axes = std::move(a);
-  o.keepdims = keepdims;
-  return o;
-}
-
 // x = [[1.5, M, -2, 4], [M, M, M, M], [0.25, 3, M, -1]]: a row with no present value.
 const std::vector<double> kX = {1.5, M, -2, 4, M, M, M, M, 0.25, 3, M, -1};
 
