@@ -61,15 +61,25 @@ struct Choice {
   hwy::ChosenTarget index;
 };
 
+// Points the kernels at `target`, or at the best of c.targets when it is 0.
+void point_at(Choice& c, int64_t target) {
+  if (target == 0) {
+    const int64_t compiled = c.targets & HWY_TARGETS;
+    c.current = compiled ? (compiled & -compiled) : HWY_SCALAR;
+    c.index.Update(c.targets);
+  } else {
+    c.current = target;
+    c.index.Update(target);
+  }
+}
+
 Choice& choice() {
   static Choice c;
   static std::once_flag once;
   std::call_once(once, [] {
     // Only this library's kernels are capped; Highway's process-wide choice is left alone.
     c.targets = (hwy::SupportedTargets() & ~capped_out()) | HWY_SCALAR;
-    const int64_t compiled = c.targets & HWY_TARGETS;
-    c.current = compiled ? (compiled & -compiled) : HWY_SCALAR;
-    c.index.Update(c.targets);
+    point_at(c, 0);
   });
   return c;
 }
@@ -82,17 +92,7 @@ namespace kernels {
 
 std::size_t simd_target_index() noexcept { return choice().index.GetIndex(); }
 
-void use_simd_target(int64_t target) noexcept {
-  Choice& c = choice();
-  if (target == 0) {
-    const int64_t compiled = c.targets & HWY_TARGETS;
-    c.current = compiled ? (compiled & -compiled) : HWY_SCALAR;
-    c.index.Update(c.targets);
-  } else {
-    c.current = target;
-    c.index.Update(target);
-  }
-}
+void use_simd_target(int64_t target) noexcept { point_at(choice(), target); }
 
 }  // namespace kernels
 
