@@ -62,6 +62,14 @@ std::vector<T> to_vector(const Buffer& b) {
   return out;
 }
 
+// One `?T` element as the library stores it: the value, then the validity byte (padded to
+// T's alignment).
+template <class T>
+struct Opt {
+  T value;
+  uint8_t valid;
+};
+
 // One `var * T` element as the library stores it: a pointer and a length.
 struct VarSlot {
   const void* data;

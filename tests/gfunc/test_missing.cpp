@@ -13,12 +13,6 @@ using namespace pluribus::gfunc::testing;
 
 namespace {
 
-template <class T>
-struct Opt {  // the layout of ?T for 4- and 8-byte T: value, validity byte, padding
-  T value;
-  uint8_t valid;
-};
-
 Registry& registry() {
   static Registry r;
   static bool once = [] {

@@ -21,38 +21,29 @@ namespace {
 const Function& fn(const char* name) { return builtins().get(name); }
 const double M = std::numeric_limits<double>::quiet_NaN();  // marks a missing value
 
-struct OptF64 {  // the layout of ?float64
-  double value;
-  uint8_t valid;
-};
-struct OptI64 {  // the layout of ?int64
-  int64_t value;
-  uint8_t valid;
-};
-
 // Rows of ?float64 from doubles, NaN marking the missing ones.
-RaggedArray<OptF64> optional_rows(const std::vector<std::vector<double>>& rows) {
-  std::vector<std::vector<OptF64>> out;
+RaggedArray<Opt<double>> optional_rows(const std::vector<std::vector<double>>& rows) {
+  std::vector<std::vector<Opt<double>>> out;
   for (const auto& row : rows) {
     out.emplace_back();
     for (double v : row) {
-      OptF64 e;
+      Opt<double> e;
       std::memset(&e, 0, sizeof e);
       if (!std::isnan(v)) e = {v, 1};
       out.back().push_back(e);
     }
   }
-  return RaggedArray<OptF64>(ndt::parse("?float64"), std::move(out));
+  return RaggedArray<Opt<double>>(ndt::parse("?float64"), std::move(out));
 }
 
-double value(const OptF64& e) {
+double value(const Opt<double>& e) {
   CHECK((e.valid == 0 || e.valid == 1));
   if (e.valid) return e.value;
   CHECK(e.value == 0);
   return M;
 }
 
-// The elements of one var element at `p`, as doubles (T: double or OptF64).
+// The elements of one var element at `p`, as doubles (T: double or Opt<double>).
 template <class T>
 std::vector<double> element_values(const char* p) {
   VarSlot e;
@@ -60,7 +51,7 @@ std::vector<double> element_values(const char* p) {
   std::vector<double> out;
   const T* v = static_cast<const T*>(e.data);
   for (int64_t i = 0; i < e.size; ++i) {
-    if constexpr (std::is_same_v<T, OptF64>) out.push_back(value(v[i]));
+    if constexpr (std::is_same_v<T, Opt<double>>) out.push_back(value(v[i]));
     else out.push_back(v[i]);
   }
   return out;
@@ -68,7 +59,7 @@ std::vector<double> element_values(const char* p) {
 
 std::vector<double> optional_values(const Buffer& b) {
   std::vector<double> out;
-  for (const OptF64& e : to_vector<OptF64>(b)) out.push_back(value(e));
+  for (const Opt<double>& e : to_vector<Opt<double>>(b)) out.push_back(value(e));
   return out;
 }
 
@@ -105,16 +96,16 @@ TEST_CASE("ragged reduce: var rows of ?float64 skip missing values; empty and al
   auto am = call(fn("argmax"), in, arena.options());
   CHECK(am[0].dtype.str() == "?int64");
   std::vector<double> positions;
-  for (const OptI64& e : to_vector<OptI64>(am[0])) positions.push_back(e.valid ? static_cast<double>(e.value) : M);
+  for (const Opt<int64_t>& e : to_vector<Opt<int64_t>>(am[0])) positions.push_back(e.valid ? static_cast<double>(e.value) : M);
   CHECK(same(positions, {0, M, M, 0, 1}));  // the first 8 of the last row is its element 1
   auto cs = call(fn("cumsum"), in, arena.options());
   CHECK(cs[0].dtype.str() == "var * ?float64");
-  CHECK(same(element_values<OptF64>(cs[0].data), {1.5, M, -0.5}));
-  CHECK(element_values<OptF64>(cs[0].data + 16).empty());
-  CHECK(same(element_values<OptF64>(cs[0].data + 64), {M, 8, 16, 15}));
+  CHECK(same(element_values<Opt<double>>(cs[0].data), {1.5, M, -0.5}));
+  CHECK(element_values<Opt<double>>(cs[0].data + 16).empty());
+  CHECK(same(element_values<Opt<double>>(cs[0].data + 64), {M, 8, 16, 15}));
 
   // Into outputs: ?float64, or float64 while no result is missing.
-  Array<OptF64> out(ndt::parse("?float64"), {5});
+  Array<Opt<double>> out(ndt::parse("?float64"), {5});
   reduce_into(fn("sum"), x.view(), out.view(), axes({-1}), arena.options());
   CHECK(same(optional_values(Buffer{out.view().data, out.dtype, out.shape, out.strides}), {-0.5, M, M, 7, 15}));
   Array<double> plain(ndt::float64, {5});
@@ -146,10 +137,10 @@ TEST_CASE("ragged reduce: a fixed dim above a var dim folds its rows elementwise
   auto y = optional_rows({{1, M, 3}, {M}, {100, 200, M}});
   Buffer ys = reduce(fn("sum"), y.view(), axes({0}), arena.options());
   CHECK(ys.dtype.str() == "var * ?float64");
-  CHECK(same(element_values<OptF64>(ys.data), {101, 200, 3}));
+  CHECK(same(element_values<Opt<double>>(ys.data), {101, 200, 3}));
   ReduceOptions strict = axes({0});
   strict.skip_missing = false;
-  CHECK(same(element_values<OptF64>(reduce(fn("sum"), y.view(), strict, arena.options()).data), {M, M, M}));
+  CHECK(same(element_values<Opt<double>>(reduce(fn("sum"), y.view(), strict, arena.options()).data), {M, M, M}));
 
   RaggedArray<double> bad(ndt::float64, {{1, 2}, {1}, {1, 2, 3}});
   CHECK_THROWS_WITH_AS(reduce(fn("sum"), bad.view(), axes({0}), arena.options()),
@@ -241,10 +232,10 @@ TEST_CASE("ragged reduce: keepdims leaves a dim of 1 that broadcasts back agains
 
   // A caller's output in the keepdims shape; ?T rows.
   auto z = optional_rows({{1, M}, {M}, {}});
-  Array<OptF64> out(ndt::parse("?float64"), {3, 1});
+  Array<Opt<double>> out(ndt::parse("?float64"), {3, 1});
   reduce_into(fn("max"), z.view(), out.view(), axes({1}, true), arena.options());
   CHECK(same(optional_values(Buffer{out.view().data, out.dtype, out.shape, out.strides}), {1, M, M}));
-  Array<OptF64> wrong(ndt::parse("?float64"), {3, 2});
+  Array<Opt<double>> wrong(ndt::parse("?float64"), {3, 2});
   CHECK_THROWS_WITH_AS(reduce_into(fn("max"), z.view(), wrong.view(), axes({1}, true), arena.options()),
                        "max: with keepdims, the output's dim 1 must be 1, not 2", Error);
 }

@@ -26,12 +26,6 @@ namespace {
 const Function& fn(const char* name) { return builtins().get(name); }
 const double M = std::numeric_limits<double>::quiet_NaN();  // marks a missing value
 
-template <class T>
-struct Opt {  // the layout of ?T: the value, then the validity byte (padded to T's alignment)
-  T value;
-  uint8_t valid;
-};
-
 // ?T elements from values where NaN marks a missing one (a missing value's bytes are zero).
 template <class T>
 Array<Opt<T>> optional(const char* type, std::vector<int64_t> shape, const std::vector<double>& values) {
