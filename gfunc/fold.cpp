@@ -138,8 +138,7 @@ MissingRows::MissingRows(const Function& f, const Resolution& res, const ndt::Ty
       value_size_(input.child().size()),
       result_(value_of(res.out_dtypes[0])),
       option_output_(output.kind() == ndt::Kind::Option),
-      skip_(skip_missing),
-      initial_(initial) {
+      skip_(skip_missing) {
   if (value_of(output) != result_)
     throw Error(ErrorCode::type, fmt::format("{}: the output must have dtype ?{} (or {}), not {}", f.name(),
                                              result_.str(), result_.str(), output.str()));

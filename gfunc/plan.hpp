@@ -177,7 +177,6 @@ class MissingRows {
   ndt::Type result_;  // U
   bool option_output_;
   bool skip_;
-  std::optional<double> initial_;
   Folder folder_;
   Finish finish_;
   std::vector<char> seed_;  // initial or the identity, as one U (empty: seed with the first)

@@ -333,9 +333,8 @@ void reduce_missing(const Function& f, const Resolution& res, const BufferView& 
   detail::Finish finish{&f, result, true, true, ro.skip_missing, ro.initial.has_value(),
                         (res.kernel->flags & kernel_divide_by_count) != 0};
 
-  detail::Temporaries temps;
-  BufferView input = input0;
-  if (detail::overlaps(input, output)) input = temps.copy(input0, input0.dtype, options);
+  // The folds write a block of their own, and the output only at the end: no overlap copy.
+  const BufferView& input = input0;
   const int64_t out_count = element_count(output.shape);
   const int64_t itemsize = option_result.size();
   std::vector<char> block(static_cast<std::size_t>(
@@ -414,13 +413,14 @@ void reduce_into(const Function& f, const BufferView& input0, const BufferView& 
     throw Error(ErrorCode::type, fmt::format("{}: the output must have dtype {}, not {}", f.name(),
                                              res.out_dtypes[0].str(), output.dtype.str()));
 
-  Reduction r{res.kernel, res.out_dtypes[0], !std::isnan(f.identity()), {}, partial_kernel(f, res)};
+  Reduction r{res.kernel, res.out_dtypes[0], !std::isnan(f.identity()), {}, nullptr};
   r.identity.resize(static_cast<std::size_t>(r.out_dtype.size()));
   if (r.has_identity) detail::store_double(f, f.identity(), r.out_dtype, r.identity.data());
   bool seed_first = !ro.initial && !r.has_identity;
   int64_t reduced_count = 1;
   for (int d = 0; d < ndim; ++d)
     if (axes.reduced[d]) reduced_count *= input0.shape[d];
+  if (reduced_count > kChunk) r.partial_kernel = partial_kernel(f, res);  // only long runs fold partials
   if (seed_first && reduced_count == 0)
     throw Error(ErrorCode::value,
                 fmt::format("{}: zero-size reduction has no identity; pass an initial value", f.name()));
