@@ -19,8 +19,6 @@ namespace {
 // stay pairwise over each block.
 constexpr int64_t kPiece = 1 << 16;
 
-const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
-
 std::size_t bytes(int64_t n, int64_t size) {
   return static_cast<std::size_t>(std::max<int64_t>(ndt::detail::checked_mul(n, size, "reduction block"), 1));
 }

@@ -18,6 +18,9 @@
 
 namespace pluribus::gfunc::detail {
 
+// T for ?T, else the type itself.
+inline const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
+
 struct Plan {
   int nargs = 0;
   int ndim = 0;

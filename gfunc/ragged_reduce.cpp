@@ -16,8 +16,6 @@
 namespace pluribus::gfunc::detail {
 namespace {
 
-const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
-
 // Folds every element of an operand into one seeded result, level by level.
 struct FoldAll {
   const Function& f;

@@ -15,8 +15,6 @@
 namespace pluribus::gfunc::detail {
 namespace {
 
-const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
-
 struct Walk {
   const Function& f;
   const CallOptions& options;

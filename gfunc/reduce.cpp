@@ -67,6 +67,8 @@ void divide_element(const Function& f, const ndt::Type& dtype, char* element, do
 
 namespace {
 
+using detail::value_of;
+
 using detail::kMaxArgs;
 using detail::kMaxDims;
 
@@ -103,8 +105,6 @@ struct Reduction {
   std::vector<char> identity;  // the identity as one element of out_dtype
   const Kernel* partial_kernel = nullptr;  // folds partial results (of out_dtype) together
 };
-
-const ndt::Type& value_of(const ndt::Type& t) { return t.kind() == ndt::Kind::Option ? t.child() : t; }
 
 // The kernel that folds partial results into one another: the reduction's own kernel when
 // it reads its result dtype (sum, min), else the function's kernel of that dtype (the mean
