@@ -321,9 +321,7 @@ static PyObject* call_reduction(FunctionObject* self, plb_array* input, plb_arra
     if (options.initial == -1.0 && PyErr_Occurred()) return NULL;
     options.has_initial = true;
   }
-  bool propagate = false;
-  if (read_skipna(keywords, &propagate) < 0) return NULL;
-  options.propagate_missing = propagate;
+  if (read_skipna(keywords, &options.propagate_missing) < 0) return NULL;
   plb_error* err = plbpy_error();
   plb_array* result = NULL;
   plb_status status;
@@ -398,9 +396,7 @@ static PyObject* call_function(FunctionObject* self, Py_ssize_t nargs, PyObject*
       PyErr_Format(PyExc_TypeError, "%s() is not a reduction: keepdims does not apply", self->name);
       goto fail;
     }
-    bool propagate = false;
-    if (read_skipna(keywords, &propagate) < 0) goto fail;
-    options.propagate_missing = propagate;
+    if (read_skipna(keywords, &options.propagate_missing) < 0) goto fail;
     options.nout = nouts_given;
     options.out = outputs.handles;
     plb_array* results[PLBPY_MAX_OPERANDS];
